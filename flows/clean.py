@@ -1,0 +1,277 @@
+"""Turn one raw file into a cleaned article or a reject with its reason.
+
+HTML goes through trafilatura (with metadata); text dumps go through
+`flows.textclean`. Every failure becomes a `CleanedFile` with status
+"rejected" and a one-line reason: cleaning never raises for bad input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import signal
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import py3langid
+import trafilatura
+
+from flows.textclean import (
+    CLEANER_VERSION,
+    RejectedInput,
+    clean_text_document,
+    decode_bytes,
+    dedupe_paragraphs,
+    repair_text,
+)
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+SIDECAR_SUFFIX = ".meta.json"
+SIDECAR_FIELDS = ("url", "published", "source_name", "title")
+MIN_BODY_CHARS = 80
+
+
+@dataclass
+class CleanedFile:
+    """One raw file after cleaning: an article (status ok) or a reject (status rejected)."""
+
+    source_file: str
+    raw_sha256: str | None
+    size_bytes: int | None
+    status: str
+    reason: str | None = None
+    input_kind: str | None = None
+    encoding: str | None = None
+    article_id: str | None = None
+    title: str | None = None
+    body: str | None = None
+    published: str | None = None
+    source_name: str | None = None
+    author: str | None = None
+    url: str | None = None
+    language: str | None = None
+    raw_chars: int | None = None
+    clean_chars: int | None = None
+    n_paragraphs: int | None = None
+    n_lines_dropped: int | None = None
+    n_duplicates_removed: int | None = None
+    dropped_kinds: str | None = None
+    cleaner_version: str = CLEANER_VERSION
+
+    def as_row(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+FIELDS = [f.name for f in dataclasses.fields(CleanedFile)]
+
+
+class DocumentTimeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Raise DocumentTimeout after `seconds` (main thread only; elsewhere no limit is enforced)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _raise(signum, frame):
+        raise DocumentTimeout()
+
+    previous = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def article_id_for(body: str) -> str:
+    """Stable content hash of a cleaned body."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:20]
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language (py3langid), or None for too little text."""
+    if len(text.strip()) < 20:
+        return None
+    lang, _score = py3langid.classify(text[:5000])
+    return lang
+
+
+def input_kind_for(path: str, head: bytes) -> str:
+    lowered = path.lower()
+    if lowered.endswith(HTML_SUFFIXES):
+        return "html"
+    if lowered.endswith(TEXT_SUFFIXES):
+        return "text"
+    sniff = head[:2048].lstrip().lower()
+    if sniff.startswith((b"<!doctype html", b"<html")) or b"<body" in sniff:
+        return "html"
+    return "text"
+
+
+def clean_html(text: str) -> dict:
+    """Extract the article body and metadata from an HTML page with trafilatura."""
+    doc = trafilatura.bare_extraction(
+        text,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        deduplicate=False,
+        as_dict=True,
+    )
+    if not doc or not (doc.get("text") or "").strip():
+        raise RejectedInput("no article body found in the HTML page")
+    title = (doc.get("title") or "").strip() or None
+    paragraphs = [p.strip() for p in repair_text(doc["text"]).split("\n") if p.strip()]
+    paragraphs, n_duplicates = dedupe_paragraphs(paragraphs, title=title)
+    return {
+        "title": title,
+        "paragraphs": paragraphs,
+        "published": doc.get("date"),
+        "source_name": doc.get("sitename") or doc.get("hostname"),
+        "author": doc.get("author"),
+        "url": doc.get("url"),
+        "n_lines_dropped": 0,
+        "n_duplicates_removed": n_duplicates,
+        "dropped_kinds": {},
+    }
+
+
+def clean_text(text: str) -> dict:
+    """Clean a plain-text dump: boilerplate lines, repeats, entity residue, wrapped lines."""
+    cleaned = clean_text_document(text)
+    kinds: dict[str, int] = {}
+    for _line, kind in cleaned.dropped:
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return {
+        "title": cleaned.title,
+        "paragraphs": cleaned.paragraphs,
+        "published": None,
+        "source_name": cleaned.source_name,
+        "author": cleaned.author,
+        "url": None,
+        "n_lines_dropped": len(cleaned.dropped),
+        "n_duplicates_removed": cleaned.n_duplicates,
+        "dropped_kinds": kinds,
+    }
+
+
+def read_sidecar(raw_dir: Path, rel_path: str) -> dict:
+    """Metadata overrides from `<file>.meta.json`, or {} (a broken sidecar is ignored, not fatal)."""
+    sidecar = raw_dir / (rel_path + SIDECAR_SUFFIX)
+    if not sidecar.is_file() or sidecar.is_symlink():
+        return {}
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: str(data[k]) for k in SIDECAR_FIELDS if data.get(k) not in (None, "")}
+
+
+def clean_bytes(data: bytes, rel_path: str, sidecar: dict | None = None, timeout_s: float = 0) -> CleanedFile:
+    """Clean the bytes of one raw file into a CleanedFile (never raises for bad input)."""
+    digest = sha256_bytes(data)
+    base = {"source_file": rel_path, "raw_sha256": digest, "size_bytes": len(data)}
+    kind = input_kind_for(rel_path, data)
+    try:
+        text, encoding = decode_bytes(data)
+        with time_limit(timeout_s):
+            parts = clean_html(text) if kind == "html" else clean_text(text)
+    except RejectedInput as exc:
+        return CleanedFile(**base, status="rejected", reason=str(exc), input_kind=kind)
+    except DocumentTimeout:
+        return CleanedFile(**base, status="rejected", reason=f"cleaning took longer than {timeout_s:g} s", input_kind=kind)
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return CleanedFile(**base, status="rejected", reason=f"unparseable {kind}: {type(exc).__name__}", input_kind=kind)
+    body = "\n\n".join(parts["paragraphs"])
+    if len(body) < MIN_BODY_CHARS:
+        return CleanedFile(**base, status="rejected", reason=f"no article text after cleaning ({len(body)} characters)",
+                           input_kind=kind, encoding=encoding)
+    meta = {k: parts[k] for k in ("title", "published", "source_name", "url")}
+    meta.update(sidecar or {})
+    return CleanedFile(
+        **base,
+        status="ok",
+        input_kind=kind,
+        encoding=encoding,
+        article_id=article_id_for(body),
+        title=meta["title"],
+        body=body,
+        published=normalise_date(meta["published"]),
+        source_name=meta["source_name"],
+        author=parts["author"],
+        url=meta["url"],
+        language=detect_language(body),
+        raw_chars=len(text),
+        clean_chars=len(body),
+        n_paragraphs=len(parts["paragraphs"]),
+        n_lines_dropped=parts["n_lines_dropped"],
+        n_duplicates_removed=parts["n_duplicates_removed"],
+        dropped_kinds=json.dumps(parts["dropped_kinds"], sort_keys=True),
+    )
+
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def normalise_date(value: str | None) -> str | None:
+    """ISO date or timestamp text, or None when the value is not a recognisable date."""
+    if not value:
+        return None
+    match = _DATE.match(value.strip())
+    if not match:
+        return None
+    y, m, d, hh, mm, ss = match.groups()
+    if hh is None:
+        return f"{y}-{m}-{d}"
+    return f"{y}-{m}-{d} {hh}:{mm}:{ss or '00'}"
+
+
+def clean_file(raw_dir: Path, rel_path: str, max_bytes: int, timeout_s: float = 0) -> CleanedFile:
+    """Read one raw file (never following symlinks) and clean it."""
+    path = raw_dir / rel_path
+    try:
+        if path.is_symlink():
+            return CleanedFile(source_file=rel_path, raw_sha256=None, size_bytes=None, status="rejected",
+                               reason="symbolic link (not followed)")
+        size = path.stat().st_size
+        if size > max_bytes:
+            return CleanedFile(source_file=rel_path, raw_sha256=None, size_bytes=size, status="rejected",
+                               reason=f"file larger than the {max_bytes // 1_000_000} MB cap")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        return CleanedFile(source_file=rel_path, raw_sha256=None, size_bytes=None, status="rejected",
+                           reason="file disappeared before it could be read")
+    except IsADirectoryError:
+        return CleanedFile(source_file=rel_path, raw_sha256=None, size_bytes=None, status="rejected",
+                           reason="a directory, not a file")
+    except OSError as exc:
+        return CleanedFile(source_file=rel_path, raw_sha256=None, size_bytes=None, status="rejected",
+                           reason=f"unreadable: {exc.strerror or type(exc).__name__}")
+    if len(data) > max_bytes:
+        return CleanedFile(source_file=rel_path, raw_sha256=None, size_bytes=len(data), status="rejected",
+                           reason=f"file larger than the {max_bytes // 1_000_000} MB cap")
+    return clean_bytes(data, rel_path, read_sidecar(raw_dir, rel_path), timeout_s)
+
+
+def clean_batch(raw_dir: str, rel_paths: list[str], max_bytes: int, timeout_s: float) -> list[dict]:
+    """Clean a batch of raw files; one row per file, in order."""
+    return [clean_file(Path(raw_dir), rel, max_bytes, timeout_s).as_row() for rel in rel_paths]

@@ -1,0 +1,348 @@
+"""`commitments`: run the flow, query and export the warehouse, score it, regenerate its report."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+from flows.config import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, make_settings
+
+
+class UserError(Exception):
+    """An expected failure: printed as one line, exit code 1, no traceback."""
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if not verbose:
+        # the command prints its own summary or one-line error; Prefect's logs stay in its API
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+
+
+@contextlib.contextmanager
+def prefect_api():
+    """Use PREFECT_API_URL when set; otherwise start Prefect's local API once for the whole run.
+
+    Starting it here (rather than letting each process start its own) lets the cleaning processes
+    report to the same local API as the flow.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        yield os.environ["PREFECT_API_URL"]
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    server = SubprocessASGIServer()
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        with temporary_settings({PREFECT_API_URL: server.api_url}):
+            try:
+                yield server.api_url
+            finally:
+                _drain_prefect_workers()
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
+        server.stop()
+
+
+def _drain_prefect_workers() -> None:
+    with contextlib.suppress(Exception):
+        from prefect.logging.handlers import APILogWorker
+
+        APILogWorker.drain_all(timeout=5)
+    with contextlib.suppress(Exception):
+        from prefect.events.worker import EventsWorker
+
+        EventsWorker.drain_all(timeout=5)
+
+
+def _warehouse_path(value: str | None) -> Path:
+    path = Path(value).expanduser().resolve() if value else DEFAULT_WAREHOUSE
+    if not path.is_file():
+        raise UserError(f"no published warehouse at {path} (run `commitments run` first)")
+    return path
+
+
+def _connect_read_only(path: Path):
+    import duckdb
+
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise UserError(f"cannot open {path} read-only: {str(exc).splitlines()[0]}") from None
+
+
+# --------------------------------------------------------------------------- run
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _quiet_prefect(args.verbose)
+    settings = make_settings(args.raw_dir, args.warehouse)
+    if not settings.raw_dir.is_dir():
+        raise UserError(f"raw folder not found: {settings.raw_dir}")
+    from prefect.task_runners import ProcessPoolTaskRunner
+
+    from flows.models import LexiconError
+    from flows.pipeline import ChecksFailed, commitments_pipeline
+    from flows.publish import RunInProgress
+
+    flow = commitments_pipeline.with_options(task_runner=ProcessPoolTaskRunner(max_workers=args.workers))
+    try:
+        with prefect_api():
+            summary = flow(raw_dir=str(settings.raw_dir), warehouse=str(settings.warehouse),
+                           batch_size=args.batch_size, doc_timeout_s=args.timeout, wait_for_lock=args.wait)
+    except (RunInProgress, ChecksFailed, LexiconError) as exc:
+        raise UserError(str(exc)) from None
+    print(format_summary(summary))
+    return 0
+
+
+def format_summary(summary: dict) -> str:
+    lines = [
+        f"run {summary['run_id']}: {summary['status']}",
+        f"files: {summary['files_found']} found, {summary['files_new']} new, {summary['files_changed']} changed, "
+        f"{summary['files_unchanged']} unchanged, {summary['files_rejected']} rejected",
+        f"articles: {summary['articles']} ({summary['non_english']} not English, kept and skipped by extraction)",
+    ]
+    for source_file, reason in summary["rejects"]:
+        lines.append(f"  rejected {source_file}: {reason}")
+    lines.append("rows: " + ", ".join(f"{k} {v}" for k, v in summary["rows"].items() if k.startswith("marts.")))
+    lines.append(f"warehouse: {summary['warehouse']}")
+    lines.append(f"report: {summary['report']}")
+    if summary.get("flow_run_id"):
+        lines.append(f"prefect flow run: {summary['flow_run_id']}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- sql, tables, export
+
+READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA", "SHOW", "DESCRIBE", "SUMMARIZE", "VARIABLE_SET", "SET"}
+
+
+def check_read_only(sql: str) -> None:
+    """Refuse anything but queries, before DuckDB sees it, with a clear message."""
+    import duckdb
+
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise UserError(f"SQL error: {str(exc).splitlines()[0]}") from None
+    if not statements:
+        raise UserError("no SQL statement given")
+    for statement in statements:
+        kind = statement.type.name
+        if kind not in READ_STATEMENTS:
+            raise UserError(
+                f"refused: {kind} statements are not allowed; `commitments sql` is read-only "
+                "(the warehouse is rebuilt by `commitments run`)"
+            )
+
+
+def format_rows(columns: list[str], rows: list[tuple], fmt: str) -> str:
+    def cell(value) -> str:
+        return "" if value is None else str(value)
+
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, row)) for row in rows], default=str, ensure_ascii=False, indent=1)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[cell(v) for v in row] for row in rows])
+        return buffer.getvalue().rstrip("\n")
+    if fmt == "markdown":
+        def md(value: str) -> str:
+            return value.replace("|", "\\|").replace("\n", " ")
+        lines = ["| " + " | ".join(md(c) for c in columns) + " |", "|" + "---|" * len(columns)]
+        lines += ["| " + " | ".join(md(cell(v)) for v in row) + " |" for row in rows]
+        return "\n".join(lines)
+    texts = [[cell(v).replace("\n", " ") for v in row] for row in rows]
+    widths = [min(max([len(c)] + [len(t[i]) for t in texts]), 80) for i, c in enumerate(columns)]
+    def line(values):
+        return "  ".join(v[:80].ljust(w) for v, w in zip(values, widths)).rstrip()
+    out = [line(columns), line(["-" * w for w in widths])] + [line(t) for t in texts]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    if args.file:
+        try:
+            sql = Path(args.file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"cannot read {args.file}: {exc.strerror}") from None
+    elif args.query:
+        sql = args.query
+    else:
+        raise UserError("give a query or --file FILE")
+    check_read_only(sql)
+    con = _connect_read_only(_warehouse_path(args.warehouse))
+    try:
+        result = con.execute(sql)
+        if result.description is None:
+            return 0
+        columns = [d[0] for d in result.description]
+        rows = result.fetchall()
+    except duckdb.Error as exc:
+        raise UserError(f"SQL error: {str(exc).strip()}") from None
+    finally:
+        con.close()
+    print(format_rows(columns, rows, args.format))
+    return 0
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    con = _connect_read_only(_warehouse_path(args.warehouse))
+    try:
+        rows = con.execute(
+            """select schema_name, table_name, 'table' as kind, estimated_size as rows, comment
+               from duckdb_tables() where database_name = current_database()
+               union all
+               select schema_name, view_name, 'view', null, comment
+               from duckdb_views() where not internal and database_name = current_database()
+               order by 1, 2"""
+        ).fetchall()
+        exact = []
+        for schema, name, kind, n, comment in rows:
+            count = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+            exact.append((schema, name, kind, count, comment or ""))
+    finally:
+        con.close()
+    print(format_rows(["schema", "name", "kind", "rows", "description"], exact, args.format))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    out = Path(args.out).expanduser().resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    con = _connect_read_only(_warehouse_path(args.warehouse))
+    try:
+        names = [r[0] for r in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts' and database_name = current_database() order by 1"
+        ).fetchall()]
+        for name in names:
+            target = out / f"{name}.{args.format}"
+            options = "(format parquet)" if args.format == "parquet" else "(format csv, header true)"
+            con.execute(f"copy marts.{name} to '{str(target).replace(chr(39), chr(39) * 2)}' {options}")
+            print(f"wrote {target}")
+    finally:
+        con.close()
+    return 0
+
+
+# --------------------------------------------------------------------------- eval, report
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from flows.evaluate import format_report, read_gold, score
+
+    try:
+        gold = read_gold(args.gold)
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot read gold file: {exc}") from None
+    con = _connect_read_only(_warehouse_path(args.warehouse))
+    try:
+        result = score(con, gold, all_articles=args.all_articles)
+    finally:
+        con.close()
+    print(format_report(result))
+    if args.min_f1 is not None and result.f1 < args.min_f1:
+        print(f"F1 {result.f1:.3f} is below --min-f1 {args.min_f1}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from flows.report import render_report
+
+    path = _warehouse_path(args.warehouse)
+    con = _connect_read_only(path)
+    try:
+        page = render_report(con, args.run_id)
+    finally:
+        con.close()
+    out = Path(args.out) if args.out else path.parent / "reports" / "latest.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    print(f"report: {out}")
+    return 0
+
+
+# --------------------------------------------------------------------------- parser
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="commitments",
+        description="Who has committed to what: build and query a commitments warehouse from news articles.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the flow once: clean raw/, build, check and publish the warehouse",
+                         description="Run the Prefect flow once over the raw folder and publish the warehouse.")
+    run.add_argument("--raw-dir", default=None, help=f"folder of raw articles (default: {DEFAULT_RAW_DIR.name}/)")
+    run.add_argument("--warehouse", default=None, help="published DuckDB file (default: warehouse/commitments.duckdb)")
+    run.add_argument("--batch-size", type=int, default=500, help="files per cleaning task (default 500)")
+    run.add_argument("--workers", type=int, default=2, help="cleaning processes (default 2)")
+    run.add_argument("--timeout", type=float, default=20.0, help="seconds allowed to clean one document (default 20)")
+    run.add_argument("--wait", action="store_true", help="wait for a run in progress instead of exiting")
+    run.add_argument("--verbose", action="store_true", help="show Prefect's logs")
+    run.set_defaults(func=cmd_run)
+
+    sql = sub.add_parser("sql", help="run a read-only query on the published warehouse",
+                         description="Run a read-only SQL query on the published warehouse (works during a run).")
+    sql.add_argument("query", nargs="?", help="the SQL text")
+    sql.add_argument("--file", help="read the SQL from a file")
+    sql.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+    sql.add_argument("--warehouse", default=None)
+    sql.set_defaults(func=cmd_sql)
+
+    tables = sub.add_parser("tables", help="list schemas, tables, row counts and descriptions")
+    tables.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+    tables.add_argument("--warehouse", default=None)
+    tables.set_defaults(func=cmd_tables)
+
+    export = sub.add_parser("export", help="write the marts as parquet or csv files")
+    export.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    export.add_argument("--out", required=True, help="output folder")
+    export.add_argument("--warehouse", default=None)
+    export.set_defaults(func=cmd_export)
+
+    ev = sub.add_parser("eval", help="score the warehouse against a gold CSV of expected commitments",
+                        description="Precision, recall, F1 and stance polarity against hand annotations.")
+    ev.add_argument("--gold", required=True, help="gold CSV (article, actor_code, commitment_type, stance, required, ...)")
+    ev.add_argument("--warehouse", default=None)
+    ev.add_argument("--all-articles", action="store_true",
+                    help="count facts in articles absent from the gold file as false alarms")
+    ev.add_argument("--min-f1", type=float, default=None, help="exit 1 when F1 is below this")
+    ev.set_defaults(func=cmd_eval)
+
+    rep = sub.add_parser("report", help="regenerate the HTML data-quality report from a published warehouse")
+    rep.add_argument("--warehouse", default=None)
+    rep.add_argument("--out", default=None, help="output file (default: warehouse/reports/latest.html)")
+    rep.add_argument("--run-id", default=None, help="report on this run (default: the latest)")
+    rep.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as exc:
+        print(f"commitments: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("commitments: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""Incremental state (which raw files were cleaned, with their output) and the raw layer of a build.
+
+The state lives in its own DuckDB file beside the warehouse. It is written only by a run that holds
+the run lock, it is never published, and it survives failed runs: cleaning already paid for is
+reused by the next run. Every function opens and closes its own connection from a path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from flows.clean import FIELDS as CLEANED_FIELDS
+from flows.clean import CLEANER_VERSION
+from flows.discover import RawFile
+from flows.textclean import split_body_sentences
+
+_TYPES = {
+    "size_bytes": "bigint", "raw_chars": "bigint", "clean_chars": "bigint", "n_paragraphs": "integer",
+    "n_lines_dropped": "integer", "n_duplicates_removed": "integer",
+}
+CLEANED_DDL = ", ".join(f"{name} {_TYPES.get(name, 'varchar')}" for name in CLEANED_FIELDS)
+
+STATE_DDL = [
+    f"create table if not exists cleaned_files ({CLEANED_DDL}, cleaned_at timestamp default current_timestamp)",
+    "create table if not exists sentences (article_id varchar, paragraph_no integer, sentence_no integer, sentence varchar)",
+    "create table if not exists inventory (source_file varchar, size_bytes bigint, raw_sha256 varchar, problem varchar)",
+    """create table if not exists runs (
+        run_id varchar, flow_run_id varchar, started_at timestamp, ended_at timestamp, status varchar,
+        message varchar, raw_dir varchar, files_found integer, files_new integer, files_changed integer,
+        files_unchanged integer, files_rejected integer, articles integer, non_english integer,
+        rows_per_layer varchar, stage_seconds varchar, model_stats varchar)""",
+    """create table if not exists check_results (
+        run_id varchar, check_name varchar, check_kind varchar, passed boolean, n_failing integer,
+        sample varchar, checked_at timestamp default current_timestamp)""",
+]
+
+
+def _connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def init_state(state_path: Path) -> None:
+    """Create the state file and its tables if missing."""
+    state_path.parent.mkdir(parents=True, exist_ok=True)
+    con = _connect(state_path)
+    try:
+        for ddl in STATE_DDL:
+            con.execute(ddl)
+    finally:
+        con.close()
+
+
+def plan_increment(state_path: Path, discovered: list[RawFile]) -> dict[str, list[str]]:
+    """Split discovered files into new, changed, unchanged (same bytes, same cleaner) and problems."""
+    con = _connect(state_path, read_only=True)
+    try:
+        known = dict(
+            (row[0], (row[1], row[2]))
+            for row in con.execute("select source_file, raw_sha256, cleaner_version from cleaned_files").fetchall()
+        )
+    finally:
+        con.close()
+    plan: dict[str, list[str]] = {"new": [], "changed": [], "unchanged": [], "problem": []}
+    for raw in discovered:
+        if raw.problem:
+            plan["problem"].append(raw.source_file)
+        elif raw.source_file not in known:
+            plan["new"].append(raw.source_file)
+        elif known[raw.source_file] != (raw.raw_sha256, CLEANER_VERSION):
+            plan["changed"].append(raw.source_file)
+        else:
+            plan["unchanged"].append(raw.source_file)
+    return plan
+
+
+def save_inventory(state_path: Path, discovered: list[RawFile]) -> None:
+    """Replace the inventory with this run's listing of raw/."""
+    frame = pd.DataFrame(
+        [(f.source_file, f.size_bytes, f.raw_sha256, f.problem) for f in discovered],
+        columns=["source_file", "size_bytes", "raw_sha256", "problem"],
+    ).astype({"size_bytes": "Int64"})
+    con = _connect(state_path)
+    try:
+        con.execute("begin transaction")
+        con.execute("delete from inventory")
+        if len(frame):
+            con.register("inventory_frame", frame)
+            con.execute("insert into inventory select * from inventory_frame")
+        con.execute("commit")
+    finally:
+        con.close()
+
+
+def sentence_rows(rows: Iterable[dict]) -> pd.DataFrame:
+    """Split the body of every cleaned article into (article_id, paragraph_no, sentence_no, sentence)."""
+    out = []
+    for row in rows:
+        if row["status"] == "ok":
+            out.extend((row["article_id"], p, s, text) for p, s, text in split_body_sentences(row["body"]))
+    return pd.DataFrame(out, columns=["article_id", "paragraph_no", "sentence_no", "sentence"]).astype(
+        {"paragraph_no": "int32", "sentence_no": "int32"}
+    )
+
+
+def save_cleaned(state_path: Path, rows: list[dict]) -> None:
+    """Upsert cleaned files (by source_file) and the sentences of articles not seen before, atomically."""
+    if not rows:
+        return
+    frame = pd.DataFrame(rows, columns=CLEANED_FIELDS)
+    for name in _TYPES:
+        frame[name] = frame[name].astype("Int64")
+    sentences = sentence_rows(rows)
+    con = _connect(state_path)
+    try:
+        con.register("cleaned_frame", frame)
+        con.register("sentence_frame", sentences)
+        con.execute("begin transaction")
+        con.execute("delete from cleaned_files where source_file in (select source_file from cleaned_frame)")
+        con.execute(f"insert into cleaned_files ({', '.join(CLEANED_FIELDS)}) select * from cleaned_frame")
+        con.execute(
+            "insert into sentences select * from sentence_frame "
+            "where article_id not in (select distinct article_id from sentences)"
+        )
+        con.execute("commit")
+    finally:
+        con.close()
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def build_raw_layer(con: duckdb.DuckDBPyConnection, state_path: Path) -> dict[str, int]:
+    """Copy this run's files from the state into the build's raw schema; return row counts."""
+    con.execute(f"attach {_sql_string(str(state_path))} as state (read_only)")
+    try:
+        con.execute("create schema if not exists raw")
+        con.execute(
+            """create or replace table raw.articles as
+            select cleaned_files.* exclude (cleaned_at)
+            from state.cleaned_files
+            inner join state.inventory on inventory.source_file = cleaned_files.source_file
+            where cleaned_files.status = 'ok' and inventory.problem is null"""
+        )
+        con.execute(
+            """create or replace table raw.rejects as
+            select inventory.source_file, inventory.problem as reason, inventory.size_bytes, inventory.raw_sha256
+            from state.inventory where inventory.problem is not null
+            union all
+            select cleaned_files.source_file, cleaned_files.reason, cleaned_files.size_bytes, cleaned_files.raw_sha256
+            from state.cleaned_files
+            inner join state.inventory on inventory.source_file = cleaned_files.source_file
+            where cleaned_files.status = 'rejected' and inventory.problem is null"""
+        )
+        con.execute(
+            """create or replace table raw.sentences as
+            select distinct sentences.*
+            from state.sentences
+            where sentences.article_id in (select article_id from raw.articles)"""
+        )
+        counts = {
+            name: con.execute(f"select count(*) from raw.{name}").fetchone()[0]
+            for name in ("articles", "rejects", "sentences")
+        }
+    finally:
+        con.execute("detach state")
+    return counts
+
+
+def record_run(state_path: Path, run: dict, checks: list[dict]) -> None:
+    """Append one run and its check results to the history (kept across failed runs)."""
+    con = _connect(state_path)
+    try:
+        con.execute("begin transaction")
+        columns = [c[0] for c in con.execute("describe runs").fetchall()]
+        con.execute(
+            f"insert into runs ({', '.join(columns)}) values ({', '.join('?' for _ in columns)})",
+            [json.dumps(run[c]) if isinstance(run.get(c), (dict, list)) else run.get(c) for c in columns],
+        )
+        for check in checks:
+            con.execute(
+                "insert into check_results (run_id, check_name, check_kind, passed, n_failing, sample) values (?, ?, ?, ?, ?, ?)",
+                [run["run_id"], check["check_name"], check["check_kind"], check["passed"], check["n_failing"], check["sample"]],
+            )
+        con.execute("commit")
+    finally:
+        con.close()
+
+
+def copy_history(con: duckdb.DuckDBPyConnection, state_path: Path) -> None:
+    """Copy the run history and check results into the build's audit schema."""
+    con.execute(f"attach {_sql_string(str(state_path))} as state (read_only)")
+    try:
+        con.execute("create schema if not exists audit")
+        con.execute("create or replace table audit.runs as select * from state.runs order by started_at")
+        con.execute("create or replace table audit.check_results as select * from state.check_results order by checked_at")
+        con.execute(
+            """create or replace table audit.cleaned_files as
+            select source_file, raw_sha256, size_bytes, status, reason, input_kind, encoding, article_id, language,
+                   raw_chars, clean_chars, n_paragraphs, n_lines_dropped, n_duplicates_removed, dropped_kinds,
+                   cleaner_version, cleaned_at
+            from state.cleaned_files
+            where source_file in (select source_file from state.inventory)"""
+        )
+    finally:
+        con.execute("detach state")

@@ -1,0 +1,269 @@
+"""The one top-level flow: raw articles -> cleaned -> DuckDB -> SQL models -> checks -> publish -> report.
+
+The flow body reads as the pipeline; the work lives in small functions of the other modules.
+Cleaning is batched and mapped over processes; every task that writes takes a path.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.context import get_run_context
+from prefect.task_runners import ProcessPoolTaskRunner
+
+from flows import load, models, report, validate
+from flows.clean import clean_batch
+from flows.config import SQL_DIR, Settings, make_settings
+from flows.discover import RawFile, discover_raw_files
+from flows.publish import publish_file, remove_stale_builds, run_lock
+
+
+class ChecksFailed(RuntimeError):
+    """Blocking checks failed: nothing was published."""
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    flow_run_id: str | None
+    status: str
+    warehouse: str
+    report: str | None
+    files_found: int = 0
+    files_new: int = 0
+    files_changed: int = 0
+    files_unchanged: int = 0
+    files_rejected: int = 0
+    articles: int = 0
+    non_english: int = 0
+    rows: dict = field(default_factory=dict)
+    rejects: list = field(default_factory=list)
+    failed_checks: list = field(default_factory=list)
+    message: str = ""
+
+
+# --------------------------------------------------------------------------- tasks
+
+@task(retries=2, retry_delay_seconds=1)
+def discover(raw_dir: Path, max_bytes: int) -> list[RawFile]:
+    """List raw files with their hashes (I/O: retried)."""
+    return discover_raw_files(raw_dir, max_bytes)
+
+
+@task
+def plan_cleaning(state_path: Path, discovered: list[RawFile]) -> dict[str, list[str]]:
+    """Decide which files need cleaning: new or changed bytes (or a new cleaner version)."""
+    load.init_state(state_path)
+    load.save_inventory(state_path, discovered)
+    return load.plan_increment(state_path, discovered)
+
+
+@task
+def clean_files(raw_dir: str, rel_paths: list[str], max_bytes: int, timeout_s: float) -> list[dict]:
+    """Clean one batch of raw files into article rows or reject rows."""
+    return clean_batch(raw_dir, rel_paths, max_bytes, timeout_s)
+
+
+@task(retries=2, retry_delay_seconds=1)
+def save_cleaned(state_path: Path, rows: list[dict]) -> int:
+    """Store one cleaned batch in the incremental state (survives a failed run)."""
+    load.save_cleaned(state_path, rows)
+    return len(rows)
+
+
+@task
+def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path) -> dict:
+    """Build a new warehouse file: raw layer, lexicon seeds, every SQL model in order, docs."""
+    seeds = models.read_seeds(sql_dir / "seeds")
+    con = duckdb.connect(str(build_path))
+    try:
+        for schema in models.SCHEMAS:
+            con.execute(f"create schema if not exists {schema}")
+        raw_counts = load.build_raw_layer(con, state_path)
+        models.load_seeds(con, seeds)
+        model_runs = models.run_models(con, sql_dir)
+        models.apply_docs(con, sql_dir)
+        non_english = con.execute("select count(*) from staging.stg_articles where not is_extractable").fetchone()[0]
+        articles = con.execute("select count(*) from staging.stg_articles").fetchone()[0]
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return {
+        "raw": raw_counts,
+        "models": [asdict(m) for m in model_runs],
+        "articles": articles,
+        "non_english": non_english,
+    }
+
+
+@task
+def check_warehouse(build_path: Path, sql_dir: Path) -> list[dict]:
+    """Run the SQL audits and the pandera models on the build."""
+    con = duckdb.connect(str(build_path), read_only=True)
+    try:
+        return [asdict(c) for c in validate.run_checks(con, sql_dir)]
+    finally:
+        con.close()
+
+
+@task
+def record_and_report(build_path: Path, state_path: Path, reports_dir: Path, run: dict, checks: list[dict]) -> str:
+    """Append the run to the history, copy it into the build's audit schema and write the report."""
+    load.record_run(state_path, run, checks)
+    con = duckdb.connect(str(build_path))
+    try:
+        load.copy_history(con, state_path)
+        page = report.render_report(con, run["run_id"])
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return str(report.write_report(page, reports_dir, run["run_id"]))
+
+
+@task
+def publish(build_path: Path, warehouse: Path) -> None:
+    """Atomically replace the published warehouse with the checked build."""
+    publish_file(build_path, warehouse)
+
+
+@task
+def publish_artifacts(summary: dict, facts: list[dict], checks: list[dict]) -> None:
+    """Show the run's findings in the Prefect UI: a markdown summary and tables."""
+    lines = [
+        f"# Commitments run `{summary['run_id']}`: {summary['status']}",
+        "",
+        "| files found | new | changed | unchanged | rejected | articles |",
+        "|---|---|---|---|---|---|",
+        f"| {summary['files_found']} | {summary['files_new']} | {summary['files_changed']} | "
+        f"{summary['files_unchanged']} | {summary['files_rejected']} | {summary['articles']} |",
+        "",
+        f"Report: `{summary['report']}`",
+    ]
+    if summary["failed_checks"]:
+        lines += ["", "## Failed checks", ""] + [f"- {name}" for name in summary["failed_checks"]]
+    key = "commitments-run"
+    create_markdown_artifact("\n".join(lines), key=key, description="Run summary")
+    if facts:
+        create_table_artifact(facts, key="commitments-facts", description="Consolidated commitments")
+    create_table_artifact(
+        [{k: c[k] for k in ("check_kind", "check_name", "passed", "n_failing")} for c in checks] or [{"check": "none"}],
+        key="commitments-checks", description="Audit and pandera checks",
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _batches(items: list[str], size: int) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _flow_run_id() -> str | None:
+    try:
+        return str(get_run_context().flow_run.id)
+    except Exception:  # noqa: BLE001 - outside a flow run there is no id
+        return None
+
+
+def _read_facts(warehouse: Path, limit: int = 200) -> list[dict]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        result = con.execute(
+            """select actor_code, commitment_type, beneficiary_code, stance, n_mentions, n_sources,
+                      quantity_text, evidence from marts.fct_commitments
+               order by n_sources desc, n_mentions desc limit ?""", [limit])
+        columns = [d[0] for d in result.description]
+        return [dict(zip(columns, row)) for row in result.fetchall()]
+    finally:
+        con.close()
+
+
+def _rejects(build_path: Path) -> list[tuple[str, str]]:
+    con = duckdb.connect(str(build_path), read_only=True)
+    try:
+        return con.execute("select source_file, reason from raw.rejects order by source_file").fetchall()
+    finally:
+        con.close()
+
+
+# --------------------------------------------------------------------------- the flow
+
+@flow(name="commitments", task_runner=ProcessPoolTaskRunner(max_workers=2), log_prints=True)
+def commitments_pipeline(
+    raw_dir: str | None = None,
+    warehouse: str | None = None,
+    batch_size: int = 500,
+    doc_timeout_s: float = 20.0,
+    max_file_mb: int = 50,
+    wait_for_lock: bool = False,
+) -> dict:
+    """Clean raw articles, build and check a new warehouse, publish it atomically, report."""
+    settings: Settings = make_settings(raw_dir, warehouse, batch_size=batch_size,
+                                       doc_timeout_s=doc_timeout_s, max_file_bytes=max_file_mb * 1_000_000)
+    logger = get_run_logger()
+    run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    started = datetime.now(timezone.utc).replace(tzinfo=None)
+    stages: dict[str, float] = {}
+    with run_lock(settings.lock_path, wait=wait_for_lock):
+        remove_stale_builds(settings.warehouse)
+        build_path = settings.build_path(run_id)
+
+        t = time.perf_counter()
+        discovered = discover(settings.raw_dir, settings.max_file_bytes)
+        plan = plan_cleaning(settings.state_path, discovered)
+        stages["discover"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        to_clean = plan["new"] + plan["changed"]
+        batches = _batches(to_clean, settings.batch_size)
+        cleaned = clean_files.map(str(settings.raw_dir), batches, settings.max_file_bytes, settings.doc_timeout_s)
+        for batch in cleaned:
+            save_cleaned(settings.state_path, batch.result())
+        stages["clean"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        built = build_warehouse(build_path, settings.state_path, SQL_DIR)
+        stages["models"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        checks = check_warehouse(build_path, SQL_DIR)
+        stages["checks"] = time.perf_counter() - t
+        failed = [c["check_name"] for c in checks if not c["passed"]]
+
+        rows = {f"raw.{name}": n for name, n in built["raw"].items()}
+        rows.update({models.model_table(m["model"]): m["rows"] for m in built["models"]})
+        summary = RunSummary(
+            run_id=run_id, flow_run_id=_flow_run_id(), status="failed" if failed else "published",
+            warehouse=str(settings.warehouse), report=None, files_found=len(discovered),
+            files_new=len(plan["new"]), files_changed=len(plan["changed"]), files_unchanged=len(plan["unchanged"]),
+            files_rejected=built["raw"]["rejects"], articles=built["articles"], non_english=built["non_english"],
+            rows=rows, rejects=_rejects(build_path), failed_checks=failed,
+            message=("blocking checks failed; the published warehouse was left as it was: " + "; ".join(failed))
+            if failed else "",
+        )
+        run_row = {
+            "run_id": run_id, "flow_run_id": summary.flow_run_id, "started_at": started,
+            "ended_at": datetime.now(timezone.utc).replace(tzinfo=None), "status": summary.status,
+            "message": summary.message, "raw_dir": str(settings.raw_dir), "files_found": summary.files_found,
+            "files_new": summary.files_new, "files_changed": summary.files_changed,
+            "files_unchanged": summary.files_unchanged, "files_rejected": summary.files_rejected,
+            "articles": summary.articles, "non_english": summary.non_english,
+            "rows_per_layer": rows,
+            "stage_seconds": stages, "model_stats": built["models"],
+        }
+        summary.report = record_and_report(build_path, settings.state_path, settings.reports_dir, run_row, checks)
+        if failed:
+            build_path.unlink(missing_ok=True)
+            publish_artifacts(asdict(summary), [], checks)
+            logger.error(summary.message)
+            raise ChecksFailed(summary.message)
+        publish(build_path, settings.warehouse)
+        publish_artifacts(asdict(summary), _read_facts(settings.warehouse), checks)
+    return asdict(summary)

@@ -1,0 +1,66 @@
+"""Write-audit-publish plumbing: the run lock, build files, and the atomic swap of the published file."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from pathlib import Path
+
+
+class RunInProgress(RuntimeError):
+    """Another run holds the lock on this warehouse."""
+
+
+@contextlib.contextmanager
+def run_lock(lock_path: Path, wait: bool = False):
+    """Hold an exclusive lock for the whole run; a second run exits at once (or waits if asked).
+
+    The lock is an flock on a file, so a run killed with SIGKILL releases it with its process.
+    """
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_path, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise RunInProgress(
+                f"another run is already building {lock_path.parent} (process {holder}); "
+                "try again when it finishes"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def remove_stale_builds(warehouse: Path) -> list[Path]:
+    """Delete half-built files left by runs that died (only called while holding the run lock)."""
+    removed = []
+    for path in warehouse.parent.glob(f".{warehouse.stem}.build-*.duckdb*"):
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def publish_file(build_path: Path, warehouse: Path) -> None:
+    """Atomically replace the published warehouse with a finished build.
+
+    Readers that opened the old file keep reading it; new readers see the new one; nobody sees a mix.
+    """
+    wal = build_path.with_name(build_path.name + ".wal")
+    if wal.exists():
+        raise RuntimeError(f"build file {build_path.name} still has a write-ahead log; not publishing")
+    with open(build_path, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(build_path, warehouse)
+    directory = os.open(warehouse.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)

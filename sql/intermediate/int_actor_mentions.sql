@@ -1,0 +1,219 @@
+-- intermediate.int_actor_mentions
+-- Grain: one row per (article_id, sentence_no, token_start): a span of tokens that names an actor
+-- (through lexicon.actor_aliases) or a pronoun that may stand for one.
+-- Purpose: who is mentioned where, and in what role: a place ("the summit in Paris"), an object
+-- ("send troops to Ukraine"), a speaker ("Macron said"), a leader ("US-led").
+create or replace table intermediate.int_actor_mentions as
+with
+
+int_sentence_tokens as (
+    select * from intermediate.int_sentence_tokens
+),
+
+stg_actor_aliases as (
+    select * from staging.stg_actor_aliases
+),
+
+sentence_token_lists as (
+    select
+        article_id,
+        sentence_no,
+        list(match_norm order by token_no) as norms,
+        list(match_clean order by token_no) as cleans,
+        count(*) as n_tokens
+    from int_sentence_tokens
+    group by article_id, sentence_no
+),
+
+ngram_sizes as (
+    select unnest(range(1, 6)) as n
+),
+
+ngrams as (
+    select
+        int_sentence_tokens.article_id,
+        int_sentence_tokens.sentence_no,
+        int_sentence_tokens.token_no as token_start,
+        int_sentence_tokens.token_no + ngram_sizes.n - 1 as token_end,
+        array_to_string(list_slice(sentence_token_lists.norms, int_sentence_tokens.token_no + 1,
+                                   int_sentence_tokens.token_no + ngram_sizes.n), ' ') as ngram_norm,
+        array_to_string(list_slice(sentence_token_lists.cleans, int_sentence_tokens.token_no + 1,
+                                   int_sentence_tokens.token_no + ngram_sizes.n), ' ') as ngram_clean
+    from int_sentence_tokens
+    inner join sentence_token_lists
+        on sentence_token_lists.article_id = int_sentence_tokens.article_id
+        and sentence_token_lists.sentence_no = int_sentence_tokens.sentence_no
+    cross join ngram_sizes
+    where int_sentence_tokens.token_no + ngram_sizes.n <= sentence_token_lists.n_tokens
+),
+
+alias_matches as (
+    select
+        ngrams.article_id,
+        ngrams.sentence_no,
+        ngrams.token_start,
+        ngrams.token_end,
+        ngrams.ngram_clean as matched_text,
+        stg_actor_aliases.actor_code,
+        stg_actor_aliases.alias_kind
+    from ngrams
+    inner join stg_actor_aliases
+        on stg_actor_aliases.alias_norm = ngrams.ngram_norm
+    where not stg_actor_aliases.is_case_sensitive
+        or stg_actor_aliases.alias_clean = ngrams.ngram_clean
+),
+
+pronoun_matches as (
+    select
+        article_id,
+        sentence_no,
+        token_start,
+        token_end,
+        ngram_clean as matched_text,
+        null as actor_code,
+        case when ngram_norm in ('we', 'i') then 'pronoun_first' else 'pronoun_third' end as alias_kind
+    from ngrams
+    where ngram_norm in (
+        'we', 'i', 'he', 'she', 'they', 'it', 'both countries', 'the two countries', 'both nations',
+        'the two nations', 'both leaders', 'the two leaders', 'both sides', 'the two sides', 'both governments'
+    )
+),
+
+all_matches as (
+    select * from alias_matches
+    union all
+    select * from pronoun_matches
+),
+
+longest_per_start as (
+    select *
+    from all_matches
+    qualify row_number() over (
+        partition by article_id, sentence_no, token_start
+        order by token_end desc, actor_code nulls last
+    ) = 1
+),
+
+-- overlapping spans: the longer one wins ("Coalition of the Willing" over "the coalition"),
+-- at equal length the earlier one
+not_overlapped as (
+    select *
+    from longest_per_start as candidate
+    where not exists (
+        select 1
+        from longest_per_start as rival
+        where rival.article_id = candidate.article_id
+            and rival.sentence_no = candidate.sentence_no
+            and rival.token_start <> candidate.token_start
+            and rival.token_start <= candidate.token_end
+            and rival.token_end >= candidate.token_start
+            and (
+                rival.token_end - rival.token_start > candidate.token_end - candidate.token_start
+                or (rival.token_end - rival.token_start = candidate.token_end - candidate.token_start
+                    and rival.token_start < candidate.token_start)
+            )
+    )
+),
+
+with_context as (
+    select
+        not_overlapped.*,
+        first_token.is_led_compound,
+        first_token.is_possessive or last_token.is_possessive as is_possessive,
+        first_token.has_agent_noun_ahead or last_token.has_agent_noun_ahead as has_agent_noun_ahead,
+        first_token.paragraph_no,
+        prev_1.token_norm as prev_1_norm,
+        prev_2.token_norm as prev_2_norm,
+        next_1.token_norm as next_1_norm,
+        next_2.token_norm as next_2_norm,
+        -- the word before the mention, looking past one determiner ("members of the coalition")
+        case
+            when prev_1.token_norm in ('the', 'a', 'an', 'its', 'their', 'his', 'her', 'our', 'all')
+                then prev_2.token_norm
+            else prev_1.token_norm
+        end as governing_word
+    from not_overlapped
+    inner join int_sentence_tokens as first_token
+        on first_token.article_id = not_overlapped.article_id
+        and first_token.sentence_no = not_overlapped.sentence_no
+        and first_token.token_no = not_overlapped.token_start
+    inner join int_sentence_tokens as last_token
+        on last_token.article_id = not_overlapped.article_id
+        and last_token.sentence_no = not_overlapped.sentence_no
+        and last_token.token_no = not_overlapped.token_end
+    left join int_sentence_tokens as prev_1
+        on prev_1.article_id = not_overlapped.article_id
+        and prev_1.sentence_no = not_overlapped.sentence_no
+        and prev_1.token_no = not_overlapped.token_start - 1
+    left join int_sentence_tokens as prev_2
+        on prev_2.article_id = not_overlapped.article_id
+        and prev_2.sentence_no = not_overlapped.sentence_no
+        and prev_2.token_no = not_overlapped.token_start - 2
+    left join int_sentence_tokens as next_1
+        on next_1.article_id = not_overlapped.article_id
+        and next_1.sentence_no = not_overlapped.sentence_no
+        and next_1.token_no = not_overlapped.token_end + 1
+    left join int_sentence_tokens as next_2
+        on next_2.article_id = not_overlapped.article_id
+        and next_2.sentence_no = not_overlapped.sentence_no
+        and next_2.token_no = not_overlapped.token_end + 2
+),
+
+roles as (
+    select
+        *,
+        alias_kind in ('capital', 'name', 'metonym') and not is_led_compound and (
+            coalesce(governing_word, '') in ('in', 'at', 'from', 'near', 'outside', 'around', 'into', 'across', 'via',
+                               'visit', 'visiting', 'visited', 'inside', 'throughout')
+            or coalesce(next_1_norm, '') in ('meeting', 'meetings', 'summit', 'summits', 'talks', 'conference',
+                                             'declaration', 'format', 'process', 'region', 'correspondent',
+                                             'bureau', 'time', 'peace', 'war', 'settlement', 'territory',
+                                             'soil', 'ceasefire', 'deal', 'plan')
+        ) as is_place_use,
+        coalesce(governing_word, '') in (
+            'to', 'for', 'in', 'into', 'at', 'on', 'with', 'against', 'from', 'of', 'about', 'towards',
+            'toward', 'across', 'inside', 'within', 'over', 'than', 'between', 'among', 'by', 'under',
+            'without', 'upon', 'like', 'whether', 'help', 'helping', 'support', 'supporting', 'defend',
+            'defending', 'assist', 'assisting', 'protect', 'protecting', 'including', 'include', 'includes'
+        ) or regexp_matches(coalesce(governing_word, ''), '^\w{3,}ing$') as is_object,
+        alias_kind like 'pronoun%' as is_pronoun,
+        (coalesce(next_1_norm, '') in (
+            'said', 'says', 'told', 'stated', 'added', 'noted', 'announced', 'stressed', 'warned', 'wrote',
+            'writes', 'claimed', 'explained', 'insisted', 'declared', 'emphasised', 'emphasized', 'confirmed',
+            'argued', 'tweeted', 'posted', 'continued', 'reiterated', 'underlined', 'pointed', 'highlighted'
+        ) or (coalesce(next_2_norm, '') in ('said', 'says', 'told', 'wrote', 'writes', 'added', 'stressed', 'noted')
+              and coalesce(next_1_norm, '') in ('also', 'then', 'later', 'earlier', 'has', 'had', 'again'))
+          or (prev_1_norm = 'to' and prev_2_norm = 'according')
+          or prev_1_norm in ('said', 'says', 'wrote', 'added', 'according')
+        ) as is_speaker
+    from with_context
+),
+
+final as (
+    select
+        article_id,
+        paragraph_no,
+        sentence_no,
+        token_start,
+        token_end,
+        matched_text,
+        actor_code,
+        alias_kind,
+        is_pronoun,
+        is_led_compound,
+        is_possessive,
+        is_place_use,
+        is_object or is_place_use or (is_possessive and not has_agent_noun_ahead) as is_object,
+        is_speaker,
+        governing_word,
+        -- "in response to France and the UK promising to send": an object that is a gerund's subject
+        regexp_matches(coalesce(next_1_norm, ''), '^\w{3,}ing$') as is_followed_by_gerund
+    from roles
+    -- a demonym names an actor only as an agent ("German forces", "the French president"),
+    -- never as a plain adjective ("a Ukrainian settlement")
+    where not (alias_kind = 'demonym' and not has_agent_noun_ahead)
+        -- a capital used as a place ("the summit in Paris", "the Paris meeting") is no actor at all
+        and not (is_place_use and alias_kind = 'capital')
+)
+
+select * from final;

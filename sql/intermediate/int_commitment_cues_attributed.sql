@@ -1,0 +1,317 @@
+-- intermediate.int_commitment_cues_attributed
+-- Grain: one row per (article_id, sentence_no, cue_id, actor_code): a commitment cue and an actor
+-- it is attributed to, with the method that attributed it.
+-- Purpose: decide who commits. Methods, in order of trust:
+--   passive_agent       "a ceasefire could be monitored by German forces"
+--   subject             the nearest non-object actor before the cue's verb, within the rule's gap
+--   coordinated_subject actors chained to that subject ("Croatia and the Czech Republic")
+--   pronoun_antecedent  "Belgium said it would ..."; "Both countries are ..." (previous sentence)
+--   first_person_speaker "We stand ready ...", as Costa writes
+--   led_compound        "US-led monitoring"
+-- An actor merely mentioned elsewhere in the sentence is not attributed.
+create or replace table intermediate.int_commitment_cues_attributed as
+with
+
+int_cue_matches as (
+    select * from intermediate.int_cue_matches
+),
+
+int_actor_mentions as (
+    select * from intermediate.int_actor_mentions
+),
+
+int_actor_mentions_chained as (
+    select * from intermediate.int_actor_mentions_chained
+),
+
+int_sentence_subjects as (
+    select * from intermediate.int_sentence_subjects
+),
+
+commitment_cues as (
+    select * from int_cue_matches where cue_family = 'commitment'
+),
+
+opposition_cues as (
+    select * from int_cue_matches where cue_family = 'stance' and label = 'opposed'
+),
+
+-- "Moscow rejected the proposal for European peacekeepers": the subject is sought before the
+-- rejecting verb, not before the rejected commitment
+nearest_opposition as (
+    select
+        commitment_cues.article_id,
+        commitment_cues.sentence_no,
+        commitment_cues.cue_id,
+        max(opposition_cues.cue_start) as opposition_start
+    from commitment_cues
+    inner join opposition_cues
+        on opposition_cues.article_id = commitment_cues.article_id
+        and opposition_cues.sentence_no = commitment_cues.sentence_no
+        and opposition_cues.cue_start < commitment_cues.cue_start
+        and opposition_cues.cue_start >= commitment_cues.cue_start - 15
+    group by commitment_cues.article_id, commitment_cues.sentence_no, commitment_cues.cue_id
+),
+
+cues_with_verb_position as (
+    select
+        commitment_cues.*,
+        coalesce(nearest_opposition.opposition_start, commitment_cues.cue_start) as verb_position
+    from commitment_cues
+    left join nearest_opposition
+        on nearest_opposition.article_id = commitment_cues.article_id
+        and nearest_opposition.sentence_no = commitment_cues.sentence_no
+        and nearest_opposition.cue_id = commitment_cues.cue_id
+),
+
+subject_heads as (
+    select
+        cues_with_verb_position.article_id,
+        cues_with_verb_position.sentence_no,
+        cues_with_verb_position.cue_id,
+        int_actor_mentions.token_start as head_start,
+        int_actor_mentions.actor_code as head_actor_code,
+        int_actor_mentions.alias_kind as head_kind,
+        int_actor_mentions.paragraph_no
+    from cues_with_verb_position
+    inner join int_actor_mentions
+        on int_actor_mentions.article_id = cues_with_verb_position.article_id
+        and int_actor_mentions.sentence_no = cues_with_verb_position.sentence_no
+        and int_actor_mentions.token_end < cues_with_verb_position.verb_position
+        and cues_with_verb_position.verb_position - int_actor_mentions.token_end - 1
+            <= cues_with_verb_position.max_actor_gap
+    left join int_actor_mentions_chained
+        on int_actor_mentions_chained.article_id = int_actor_mentions.article_id
+        and int_actor_mentions_chained.sentence_no = int_actor_mentions.sentence_no
+        and int_actor_mentions_chained.token_start = int_actor_mentions.token_start
+    -- objects are no subjects, unless they are a gerund's subject ("to France promising to send"),
+    -- or a modifier directly before a nominal cue ("for U.S. security guarantees")
+    where (
+            not (int_actor_mentions.is_object or coalesce(int_actor_mentions_chained.is_chain_object, false))
+            or int_actor_mentions.is_followed_by_gerund
+            or cues_with_verb_position.max_actor_gap = 0
+        )
+        and not int_actor_mentions.is_led_compound
+    qualify row_number() over (
+        partition by cues_with_verb_position.article_id, cues_with_verb_position.sentence_no,
+                     cues_with_verb_position.cue_id
+        order by int_actor_mentions.token_end desc
+    ) = 1
+),
+
+attributed_to_subject_chain as (
+    select
+        subject_heads.article_id,
+        subject_heads.sentence_no,
+        subject_heads.cue_id,
+        chain_member.actor_code,
+        case when chain_member.token_start = subject_heads.head_start then 'subject'
+             else 'coordinated_subject' end as attribution_method,
+        subject_heads.head_start as subject_position
+    from subject_heads
+    inner join int_actor_mentions_chained as head_mention
+        on head_mention.article_id = subject_heads.article_id
+        and head_mention.sentence_no = subject_heads.sentence_no
+        and head_mention.token_start = subject_heads.head_start
+    inner join int_actor_mentions_chained as chain_member
+        on chain_member.article_id = head_mention.article_id
+        and chain_member.sentence_no = head_mention.sentence_no
+        and chain_member.chain_no = head_mention.chain_no
+        and chain_member.token_start <= head_mention.token_start
+    where subject_heads.head_actor_code is not null
+),
+
+-- "Belgium said it would ...": the nearest named non-object mention before the pronoun
+third_person_in_sentence as (
+    select
+        subject_heads.article_id,
+        subject_heads.sentence_no,
+        subject_heads.cue_id,
+        subject_heads.head_start,
+        antecedent.chain_no,
+        antecedent.token_start as antecedent_start
+    from subject_heads
+    inner join int_actor_mentions_chained as antecedent
+        on antecedent.article_id = subject_heads.article_id
+        and antecedent.sentence_no = subject_heads.sentence_no
+        and antecedent.token_start < subject_heads.head_start
+    where subject_heads.head_kind = 'pronoun_third'
+        and not antecedent.is_object
+        and not antecedent.is_led_compound
+    qualify row_number() over (
+        partition by subject_heads.article_id, subject_heads.sentence_no, subject_heads.cue_id
+        order by antecedent.token_start desc
+    ) = 1
+),
+
+attributed_to_antecedent_in_sentence as (
+    select
+        third_person_in_sentence.article_id,
+        third_person_in_sentence.sentence_no,
+        third_person_in_sentence.cue_id,
+        chain_member.actor_code,
+        'pronoun_antecedent' as attribution_method,
+        third_person_in_sentence.head_start as subject_position
+    from third_person_in_sentence
+    inner join int_actor_mentions_chained as chain_member
+        on chain_member.article_id = third_person_in_sentence.article_id
+        and chain_member.sentence_no = third_person_in_sentence.sentence_no
+        and chain_member.chain_no = third_person_in_sentence.chain_no
+        and chain_member.token_start <= third_person_in_sentence.antecedent_start
+),
+
+-- "Both countries are committing ...": the subject of the previous sentence of the paragraph
+attributed_to_previous_subject as (
+    select
+        subject_heads.article_id,
+        subject_heads.sentence_no,
+        subject_heads.cue_id,
+        int_sentence_subjects.actor_code,
+        'pronoun_antecedent' as attribution_method,
+        subject_heads.head_start as subject_position
+    from subject_heads
+    inner join int_sentence_subjects
+        on int_sentence_subjects.article_id = subject_heads.article_id
+        and int_sentence_subjects.paragraph_no = subject_heads.paragraph_no
+        and int_sentence_subjects.sentence_no = subject_heads.sentence_no - 1
+        and int_sentence_subjects.role = 'subject'
+    where subject_heads.head_kind = 'pronoun_third'
+        and not exists (
+            select 1 from third_person_in_sentence
+            where third_person_in_sentence.article_id = subject_heads.article_id
+                and third_person_in_sentence.sentence_no = subject_heads.sentence_no
+                and third_person_in_sentence.cue_id = subject_heads.cue_id
+        )
+),
+
+-- "We stand ready to pledge ...", as EU Council President António Costa writes
+attributed_to_speaker as (
+    select
+        subject_heads.article_id,
+        subject_heads.sentence_no,
+        subject_heads.cue_id,
+        int_sentence_subjects.actor_code,
+        'first_person_speaker' as attribution_method,
+        subject_heads.head_start as subject_position
+    from subject_heads
+    inner join int_sentence_subjects
+        on int_sentence_subjects.article_id = subject_heads.article_id
+        and int_sentence_subjects.sentence_no = subject_heads.sentence_no
+        and int_sentence_subjects.role = 'speaker'
+    where subject_heads.head_kind = 'pronoun_first'
+),
+
+-- "a ceasefire could be monitored by German forces"
+passive_agents as (
+    select
+        commitment_cues.article_id,
+        commitment_cues.sentence_no,
+        commitment_cues.cue_id,
+        agent.chain_no,
+        agent.token_start as agent_start,
+        commitment_cues.cue_start
+    from commitment_cues
+    inner join int_actor_mentions_chained as agent
+        on agent.article_id = commitment_cues.article_id
+        and agent.sentence_no = commitment_cues.sentence_no
+        and agent.token_start between commitment_cues.cue_end + 1 and commitment_cues.cue_end + 3
+    inner join int_actor_mentions
+        on int_actor_mentions.article_id = agent.article_id
+        and int_actor_mentions.sentence_no = agent.sentence_no
+        and int_actor_mentions.token_start = agent.token_start
+    where int_actor_mentions.governing_word = 'by'
+    qualify row_number() over (
+        partition by commitment_cues.article_id, commitment_cues.sentence_no, commitment_cues.cue_id
+        order by agent.token_start
+    ) = 1
+),
+
+attributed_to_passive_agent as (
+    select
+        passive_agents.article_id,
+        passive_agents.sentence_no,
+        passive_agents.cue_id,
+        chain_member.actor_code,
+        'passive_agent' as attribution_method,
+        greatest(passive_agents.cue_start - 6, 0) as subject_position
+    from passive_agents
+    inner join int_actor_mentions_chained as chain_member
+        on chain_member.article_id = passive_agents.article_id
+        and chain_member.sentence_no = passive_agents.sentence_no
+        and chain_member.chain_no = passive_agents.chain_no
+        and chain_member.token_start >= passive_agents.agent_start
+),
+
+attributed_to_leader as (
+    select
+        commitment_cues.article_id,
+        commitment_cues.sentence_no,
+        commitment_cues.cue_id,
+        int_actor_mentions.actor_code,
+        'led_compound' as attribution_method,
+        int_actor_mentions.token_start as subject_position
+    from commitment_cues
+    inner join int_actor_mentions
+        on int_actor_mentions.article_id = commitment_cues.article_id
+        and int_actor_mentions.sentence_no = commitment_cues.sentence_no
+        and int_actor_mentions.token_start between commitment_cues.cue_start - 2 and commitment_cues.cue_end
+    where int_actor_mentions.is_led_compound
+        and int_actor_mentions.actor_code is not null
+),
+
+subject_side as (
+    select * from attributed_to_subject_chain
+    union all
+    select * from attributed_to_antecedent_in_sentence
+    union all
+    select * from attributed_to_previous_subject
+    union all
+    select * from attributed_to_speaker
+),
+
+all_attributions as (
+    -- a passive agent replaces whatever stood before the cue (the patient, not the agent)
+    select subject_side.*
+    from subject_side
+    where not exists (
+        select 1 from passive_agents
+        where passive_agents.article_id = subject_side.article_id
+            and passive_agents.sentence_no = subject_side.sentence_no
+            and passive_agents.cue_id = subject_side.cue_id
+    )
+    union all
+    select * from attributed_to_passive_agent
+    union all
+    select * from attributed_to_leader
+),
+
+final as (
+    select
+        all_attributions.article_id,
+        all_attributions.sentence_no,
+        all_attributions.cue_id,
+        commitment_cues.rule_id,
+        commitment_cues.label as commitment_type,
+        commitment_cues.only_with_stance,
+        commitment_cues.matched_text as cue_text,
+        commitment_cues.cue_start,
+        commitment_cues.cue_end,
+        all_attributions.actor_code,
+        all_attributions.attribution_method,
+        all_attributions.subject_position
+    from all_attributions
+    inner join commitment_cues
+        on commitment_cues.article_id = all_attributions.article_id
+        and commitment_cues.sentence_no = all_attributions.sentence_no
+        and commitment_cues.cue_id = all_attributions.cue_id
+    where all_attributions.actor_code is not null
+    qualify row_number() over (
+        partition by all_attributions.article_id, all_attributions.sentence_no,
+                     all_attributions.cue_id, all_attributions.actor_code
+        order by case all_attributions.attribution_method
+            when 'passive_agent' then 1 when 'subject' then 2 when 'coordinated_subject' then 3
+            when 'pronoun_antecedent' then 4 when 'first_person_speaker' then 5 else 6 end
+    ) = 1
+)
+
+select * from final;

@@ -1,0 +1,71 @@
+-- intermediate.int_commitment_stances
+-- Grain: one row per (article_id, sentence_no, cue_id, actor_code), as int_commitment_cues_attributed,
+-- minus rows whose rule only counts with a given stance.
+-- Purpose: how firm each attributed cue is. Stance cues count when they stand between the subject
+-- and the end of the cue (negation: "would not deploy"; hedges up to six tokens after it:
+-- "is almost ready"); opposition also counts after the cue ("a requirement it has rejected").
+-- The highest-priority stance cue wins; with none, the stance is committed.
+create or replace table intermediate.int_commitment_stances as
+with
+
+int_commitment_cues_attributed as (
+    select * from intermediate.int_commitment_cues_attributed
+),
+
+int_cue_matches as (
+    select * from intermediate.int_cue_matches
+),
+
+stance_cues as (
+    select * from int_cue_matches where cue_family = 'stance'
+),
+
+stance_cues_in_scope as (
+    select
+        int_commitment_cues_attributed.article_id,
+        int_commitment_cues_attributed.sentence_no,
+        int_commitment_cues_attributed.cue_id,
+        int_commitment_cues_attributed.actor_code,
+        stance_cues.rule_id as stance_rule_id,
+        stance_cues.label as stance,
+        stance_cues.priority
+    from int_commitment_cues_attributed
+    inner join stance_cues
+        on stance_cues.article_id = int_commitment_cues_attributed.article_id
+        and stance_cues.sentence_no = int_commitment_cues_attributed.sentence_no
+    where (
+            stance_cues.cue_start >= int_commitment_cues_attributed.subject_position
+            and stance_cues.cue_start <= int_commitment_cues_attributed.cue_end
+                + case when stance_cues.label = 'conditional' then 6 else 0 end
+        )
+        or (stance_cues.label = 'opposed' and stance_cues.cue_start > int_commitment_cues_attributed.cue_end)
+),
+
+strongest_stance as (
+    select
+        article_id,
+        sentence_no,
+        cue_id,
+        actor_code,
+        arg_max(stance, priority) as stance,
+        string_agg(distinct stance_rule_id, '+' order by stance_rule_id) as stance_rule_ids
+    from stance_cues_in_scope
+    group by all
+),
+
+final as (
+    select
+        int_commitment_cues_attributed.*,
+        coalesce(strongest_stance.stance, 'committed') as stance,
+        strongest_stance.stance_rule_ids
+    from int_commitment_cues_attributed
+    left join strongest_stance
+        on strongest_stance.article_id = int_commitment_cues_attributed.article_id
+        and strongest_stance.sentence_no = int_commitment_cues_attributed.sentence_no
+        and strongest_stance.cue_id = int_commitment_cues_attributed.cue_id
+        and strongest_stance.actor_code = int_commitment_cues_attributed.actor_code
+    where int_commitment_cues_attributed.only_with_stance is null
+        or int_commitment_cues_attributed.only_with_stance = coalesce(strongest_stance.stance, 'committed')
+)
+
+select * from final;

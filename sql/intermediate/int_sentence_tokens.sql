@@ -1,0 +1,135 @@
+-- intermediate.int_sentence_tokens
+-- Grain: one row per (article_id, sentence_no, token_no) of extractable (English) articles.
+-- Tokens are whitespace-separated words; token_no is their 0-based position in the sentence.
+-- Purpose: the positional backbone of extraction. Every later model speaks in token positions.
+create or replace table intermediate.int_sentence_tokens as
+with
+
+stg_sentences as (
+    select * from staging.stg_sentences
+),
+
+stg_articles as (
+    select * from staging.stg_articles
+),
+
+extractable_sentences as (
+    select
+        stg_sentences.article_id,
+        stg_sentences.paragraph_no,
+        stg_sentences.sentence_no,
+        string_split_regex(trim(stg_sentences.sentence), '\s+') as raw_tokens
+    from stg_sentences
+    inner join stg_articles
+        on stg_articles.article_id = stg_sentences.article_id
+    where stg_articles.is_extractable
+),
+
+tokens as (
+    select
+        article_id,
+        paragraph_no,
+        sentence_no,
+        unnest(raw_tokens) as token_raw,
+        unnest(generate_series(0, len(raw_tokens) - 1)) as token_no
+    from extractable_sentences
+),
+
+edges_stripped as (
+    select
+        *,
+        regexp_replace(
+            regexp_replace(
+                regexp_replace(replace(token_raw, '’', ''''), '^[^\w]+|[^\w]+$', '', 'g'),
+                '''s$', ''
+            ),
+            '[^\w]+$', ''
+        ) as token_clean,
+        regexp_matches(replace(token_raw, '’', ''''), '\w''s\W*$') as is_possessive
+    from tokens
+),
+
+normalised as (
+    select
+        *,
+        strip_accents(lower(token_clean)) as token_norm,
+        regexp_extract(
+            strip_accents(lower(token_clean)),
+            '^(.+?)-(?:led|backed|brokered|sponsored|drafted|run|supported)$', 1
+        ) as led_base
+    from edges_stripped
+),
+
+classified as (
+    select
+        *,
+        led_base <> '' as is_led_compound,
+        case when led_base <> '' then regexp_replace(led_base, '[^\w]+$', '') else token_norm end as match_norm,
+        case
+            when led_base <> '' then regexp_replace(regexp_extract(token_clean, '^(.+?)-[A-Za-z]+$', 1), '[^\w]+$', '')
+            else token_clean
+        end as match_clean,
+        regexp_matches(token_clean, '^[A-ZÀ-ÖØ-Þ]') as is_capitalised,
+        token_norm in (
+            'forces', 'force', 'troops', 'soldiers', 'army', 'navy', 'military', 'government', 'officials',
+            'official', 'president', 'prime', 'minister', 'ministers', 'chancellor', 'leader', 'leaders',
+            'envoy', 'envoys', 'delegation', 'diplomats', 'diplomat', 'authorities', 'side', 'parliament',
+            'lawmakers', 'counterpart', 'counterparts', 'representatives', 'spokesperson', 'spokesman',
+            'spokeswoman', 'foreign', 'defence', 'defense', 'administration', 'cabinet', 'ambassador',
+            'general', 'commander', 'commanders', 'officers', 'peacekeepers', 'personnel', 'partners',
+            'allies', 'air', 'naval', 'contingent', 'units', 'jets', 'warships', 'instructors', 'chief',
+            'head', 'king', 'queen', 'premier', 'secretary', 'negotiators', 'team', 'foreign minister'
+        ) as is_agent_noun,
+        token_norm in ('and', 'or', 'partner', 'other', 'allied', 'fellow', 'the', 'armed', 'top', 'special')
+            as is_filler_word
+    from normalised
+),
+
+with_context as (
+    select
+        *,
+        min(case when is_agent_noun then token_no end) over sentence_ahead as next_agent_no,
+        min(case when not (is_agent_noun or is_filler_word or is_capitalised) then token_no end)
+            over sentence_ahead as next_blocker_no,
+        -- words that may stand between two coordinated actors ("France and the United Kingdom",
+        -- "Macron, UK Prime Minister Keir Starmer and ..."): a running count of the others
+        sum(case
+            when is_capitalised
+                or token_norm in (
+                    '', 'and', 'or', 'as', 'well', 'both', 'the', 'its', 'their', 'of', 'other', 'fellow',
+                    'along', 'together', 'plus', 'president', 'prime', 'minister', 'chancellor', 'leader',
+                    'foreign', 'defence', 'defense', 'envoy', 'special', 'secretary', 'general', 'top',
+                    'spokesperson', 'spokesman', 'spokeswoman', 'head', 'chief', 'counterpart', 'mr', 'mrs',
+                    'ms', 'dr', 'state', 'deputy', 'senior', 'then', 'former', 'new', 'his', 'her'
+                ) then 0
+            else 1
+        end) over (partition by article_id, sentence_no order by token_no
+                   rows between unbounded preceding and current row) as n_link_blockers_through
+    from classified
+    window sentence_ahead as (
+        partition by article_id, sentence_no order by token_no rows between 1 following and 4 following
+    )
+),
+
+final as (
+    select
+        article_id,
+        paragraph_no,
+        sentence_no,
+        token_no,
+        token_raw,
+        token_clean,
+        token_norm,
+        match_norm,
+        match_clean,
+        is_possessive,
+        is_led_compound,
+        is_capitalised,
+        is_agent_noun,
+        next_agent_no is not null and (next_blocker_no is null or next_agent_no < next_blocker_no)
+            as has_agent_noun_ahead,
+        n_link_blockers_through
+    from with_context
+)
+
+select * from final;

@@ -1,0 +1,161 @@
+-- marts.fct_commitment_mentions
+-- Grain: one row per (article_id, sentence_no, actor_code, commitment_type): the atomic, evidence-level
+-- fact. Every row carries its evidence sentence verbatim and the rules that produced it.
+create or replace table marts.fct_commitment_mentions as
+with
+
+int_commitment_stances as (
+    select * from intermediate.int_commitment_stances
+),
+
+int_actor_mentions as (
+    select * from intermediate.int_actor_mentions
+),
+
+int_sentence_conditions as (
+    select * from intermediate.int_sentence_conditions
+),
+
+int_sentence_quantities as (
+    select * from intermediate.int_sentence_quantities
+),
+
+stg_sentences as (
+    select * from staging.stg_sentences
+),
+
+dim_articles as (
+    select * from marts.dim_articles
+),
+
+mentions_per_actor_and_type as (
+    select
+        article_id,
+        sentence_no,
+        actor_code,
+        commitment_type,
+        -- within one sentence: refusal or opposition beats a pledge, a pledge beats a hedge
+        arg_max(stance, case stance when 'opposed' then 4 when 'declined' then 3 when 'committed' then 2 else 1 end)
+            as stance,
+        string_agg(distinct rule_id, '+' order by rule_id) as commitment_rule_ids,
+        string_agg(distinct stance_rule_ids, '+' order by stance_rule_ids) as stance_rule_ids,
+        string_agg(distinct attribution_method, '+' order by attribution_method) as attribution_method,
+        string_agg(distinct cue_text, ' | ' order by cue_text) as cue_text,
+        min(cue_start) as cue_start
+    from int_commitment_stances
+    group by all
+),
+
+-- the actor named most often in an article is who the article is about
+article_focus_actors as (
+    select article_id, actor_code as focus_actor_code
+    from int_actor_mentions
+    where actor_code is not null
+    group by article_id, actor_code
+    qualify row_number() over (partition by article_id order by count(*) desc, actor_code) = 1
+),
+
+explicit_beneficiaries as (
+    select
+        mentions_per_actor_and_type.article_id,
+        mentions_per_actor_and_type.sentence_no,
+        mentions_per_actor_and_type.actor_code,
+        mentions_per_actor_and_type.commitment_type,
+        int_actor_mentions.actor_code as beneficiary_code
+    from mentions_per_actor_and_type
+    inner join int_actor_mentions
+        on int_actor_mentions.article_id = mentions_per_actor_and_type.article_id
+        and int_actor_mentions.sentence_no = mentions_per_actor_and_type.sentence_no
+        and int_actor_mentions.token_start > mentions_per_actor_and_type.cue_start
+        and int_actor_mentions.token_start <= mentions_per_actor_and_type.cue_start + 15
+    where int_actor_mentions.governing_word in (
+            'to', 'for', 'in', 'on', 'across', 'into', 'inside', 'help', 'helping', 'support', 'supporting',
+            'defend', 'defending', 'assist', 'assisting', 'protect', 'protecting'
+        )
+        and int_actor_mentions.actor_code is not null
+        and int_actor_mentions.actor_code <> mentions_per_actor_and_type.actor_code
+    qualify row_number() over (
+        partition by mentions_per_actor_and_type.article_id, mentions_per_actor_and_type.sentence_no,
+                     mentions_per_actor_and_type.actor_code, mentions_per_actor_and_type.commitment_type
+        order by int_actor_mentions.token_start
+    ) = 1
+),
+
+matching_quantities as (
+    select
+        mentions_per_actor_and_type.article_id,
+        mentions_per_actor_and_type.sentence_no,
+        mentions_per_actor_and_type.actor_code,
+        mentions_per_actor_and_type.commitment_type,
+        int_sentence_quantities.quantity_text,
+        int_sentence_quantities.quantity_value,
+        int_sentence_quantities.quantity_unit
+    from mentions_per_actor_and_type
+    inner join int_sentence_quantities
+        on int_sentence_quantities.article_id = mentions_per_actor_and_type.article_id
+        and int_sentence_quantities.sentence_no = mentions_per_actor_and_type.sentence_no
+    where (mentions_per_actor_and_type.commitment_type in ('troop_deployment', 'armed_forces_size', 'ceasefire_monitoring')
+            and int_sentence_quantities.unit_family = 'people')
+        or (mentions_per_actor_and_type.commitment_type in ('financial_support', 'reconstruction', 'military_aid', 'security_guarantee')
+            and int_sentence_quantities.unit_family = 'money')
+        or (mentions_per_actor_and_type.commitment_type in ('military_aid', 'air_sea_security')
+            and int_sentence_quantities.unit_family = 'equipment')
+    qualify row_number() over (
+        partition by mentions_per_actor_and_type.article_id, mentions_per_actor_and_type.sentence_no,
+                     mentions_per_actor_and_type.actor_code, mentions_per_actor_and_type.commitment_type
+        order by abs(int_sentence_quantities.quantity_position - mentions_per_actor_and_type.cue_start),
+                 int_sentence_quantities.quantity_no
+    ) = 1
+),
+
+final as (
+    select
+        md5(concat_ws('|', m.article_id, m.sentence_no, m.actor_code, m.commitment_type)) as mention_id,
+        m.article_id,
+        dim_articles.source_file,
+        m.sentence_no,
+        stg_sentences.paragraph_no,
+        m.actor_code,
+        m.commitment_type,
+        m.stance,
+        coalesce(explicit_beneficiaries.beneficiary_code, article_focus_actors.focus_actor_code, m.actor_code)
+            as beneficiary_code,
+        int_sentence_conditions.condition_text,
+        matching_quantities.quantity_value,
+        matching_quantities.quantity_text,
+        matching_quantities.quantity_unit,
+        stg_sentences.sentence as evidence,
+        concat_ws('+', m.commitment_rule_ids, m.stance_rule_ids, int_sentence_conditions.condition_rule_id) as rule_id,
+        m.commitment_rule_ids,
+        m.stance_rule_ids,
+        int_sentence_conditions.condition_rule_id,
+        m.attribution_method,
+        m.cue_text,
+        dim_articles.published,
+        dim_articles.publisher,
+        dim_articles.canonical_article_id,
+        dim_articles.duplicate_of is not null as is_from_duplicate_article
+    from mentions_per_actor_and_type as m
+    inner join stg_sentences
+        on stg_sentences.article_id = m.article_id
+        and stg_sentences.sentence_no = m.sentence_no
+    inner join dim_articles
+        on dim_articles.article_id = m.article_id
+    left join explicit_beneficiaries
+        on explicit_beneficiaries.article_id = m.article_id
+        and explicit_beneficiaries.sentence_no = m.sentence_no
+        and explicit_beneficiaries.actor_code = m.actor_code
+        and explicit_beneficiaries.commitment_type = m.commitment_type
+    left join article_focus_actors
+        on article_focus_actors.article_id = m.article_id
+    left join int_sentence_conditions
+        on int_sentence_conditions.article_id = m.article_id
+        and int_sentence_conditions.sentence_no = m.sentence_no
+    left join matching_quantities
+        on matching_quantities.article_id = m.article_id
+        and matching_quantities.sentence_no = m.sentence_no
+        and matching_quantities.actor_code = m.actor_code
+        and matching_quantities.commitment_type = m.commitment_type
+)
+
+select * from final;

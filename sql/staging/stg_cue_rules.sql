@@ -1,0 +1,42 @@
+-- staging.stg_cue_rules
+-- Grain: one row per rule_id across the three cue lexicons (family: commitment, stance, condition).
+-- Purpose: one shape for every pattern-based rule, so matching runs once for all of them.
+create or replace view staging.stg_cue_rules as
+with
+
+commitment_cues as (
+    select * from lexicon.commitment_cues
+),
+
+stance_cues as (
+    select * from lexicon.stance_cues
+),
+
+condition_cues as (
+    select * from lexicon.condition_cues
+),
+
+unioned as (
+    select
+        'commitment' as cue_family,
+        rule_id,
+        commitment_type as label,
+        0 as priority,
+        keywords,
+        pattern,
+        cast(max_actor_gap as integer) as max_actor_gap,
+        nullif(only_with_stance, '') as only_with_stance
+    from commitment_cues
+    union all
+    select 'stance', rule_id, stance, cast(priority as integer), keywords, pattern, null, null
+    from stance_cues
+    union all
+    select 'condition', rule_id, null, 0, keywords, pattern, null, null
+    from condition_cues
+),
+
+final as (
+    select * from unioned
+)
+
+select * from final;

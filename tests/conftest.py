@@ -1,0 +1,44 @@
+"""Shared fixtures: an isolated Prefect API for the session, and warehouses built from literal articles."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLE_RAW = PROJECT_DIR / "raw"
+GOLD_CSV = FIXTURES / "eval" / "seed_gold.csv"
+CLEAN_GOLD = FIXTURES / "eval" / "seed_clean_gold.json"
+SAMPLE_FILES = sorted(p.name for p in SAMPLE_RAW.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url(tmp_path_factory):
+    """A real Prefect API (Prefect's test harness: temporary database) shared by every flow run."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        url = PREFECT_API_URL.value()
+        os.environ["PREFECT_API_URL"] = url
+        try:
+            yield url
+        finally:
+            os.environ.pop("PREFECT_API_URL", None)
+
+
+@pytest.fixture
+def sample_raw(tmp_path) -> Path:
+    """A copy of the bundled sample corpus in a fresh folder."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in SAMPLE_FILES:
+        shutil.copy2(SAMPLE_RAW / name, raw / name)
+    return raw

@@ -1,0 +1,58 @@
+"""Build a warehouse from literal article texts in memory: the SQL models without Prefect or files."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from flows import load, models
+from flows.clean import FIELDS, clean_bytes
+from flows.config import SQL_DIR
+
+
+def cleaned_rows(articles: dict[str, str | bytes], published: dict[str, str] | None = None,
+                 publishers: dict[str, str] | None = None) -> list[dict]:
+    rows = []
+    for name, text in articles.items():
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        sidecar = {}
+        if published and name in published:
+            sidecar["published"] = published[name]
+        if publishers and name in publishers:
+            sidecar["source_name"] = publishers[name]
+        rows.append(clean_bytes(data, name, sidecar).as_row())
+    return rows
+
+
+def build_from_rows(rows: list[dict]) -> duckdb.DuckDBPyConnection:
+    """Raw tables from cleaned rows, then seeds and every model, in an in-memory DuckDB."""
+    con = duckdb.connect()
+    for schema in models.SCHEMAS:
+        con.execute(f"create schema if not exists {schema}")
+    frame = pd.DataFrame([r for r in rows if r["status"] == "ok"], columns=FIELDS)
+    con.register("article_frame", frame)
+    con.execute("create table raw.articles as select * from article_frame")
+    con.register("sentence_frame", load.sentence_rows(rows))
+    con.execute("create table raw.sentences as select * from sentence_frame")
+    con.execute("create table raw.rejects as select source_file, reason, size_bytes, raw_sha256 from article_frame where false")
+    models.load_seeds(con, models.read_seeds(SQL_DIR / "seeds"))
+    models.run_models(con)
+    return con
+
+
+def build_from_texts(articles: dict[str, str], **kwargs) -> duckdb.DuckDBPyConnection:
+    return build_from_rows(cleaned_rows(articles, **kwargs))
+
+
+def facts(con: duckdb.DuckDBPyConnection, source_file: str | None = None) -> set[tuple[str, str, str]]:
+    """{(actor_code, commitment_type, stance)} of the mentions (of one file, if given)."""
+    sql = "select distinct actor_code, commitment_type, stance from marts.fct_commitment_mentions"
+    params = []
+    if source_file:
+        sql += " where source_file = ?"
+        params.append(source_file)
+    return set(con.execute(sql, params).fetchall())
+
+
+def pairs(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    return {(a, t) for a, t, _ in facts(con)}

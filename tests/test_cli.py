@@ -1,0 +1,125 @@
+"""The command line: read-only SQL in four formats, clear errors, tables, export, help."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import duckdb
+import pytest
+
+from flows import cli
+from flows.config import PROJECT_DIR
+from helpers import cleaned_rows, build_from_rows
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    """A warehouse file built from two short articles (models only; the flow is tested elsewhere)."""
+    con = build_from_rows(cleaned_rows({
+        "a.txt": "France will send several thousand troops to Ukraine after a ceasefire, Macron said on Monday.",
+        "b.txt": "Germany ruled out sending troops to Ukraine, but Berlin pledged 2 billion euros in military aid.",
+    }))
+    path = tmp_path_factory.mktemp("wh") / "commitments.duckdb"
+    con.execute(f"attach '{path}' as target")
+    con.execute("copy from database memory to target")
+    con.execute("detach target")
+    return path
+
+
+def run(capsys, *args):
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+QUERY = "select actor_code, commitment_type, stance from marts.fct_commitments order by 1, 2"
+
+
+def test_sql_prints_an_aligned_table(warehouse, capsys):
+    code, out, _ = run(capsys, "sql", QUERY, "--warehouse", str(warehouse))
+    assert code == 0
+    assert re.search(r"FRA\s+troop_deployment\s+committed", out) and "row" in out.splitlines()[-1]
+
+
+def test_sql_prints_csv(warehouse, capsys):
+    _, out, _ = run(capsys, "sql", QUERY, "--format", "csv", "--warehouse", str(warehouse))
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {"actor_code": "DEU", "commitment_type": "troop_deployment", "stance": "declined"} in rows
+
+
+def test_sql_prints_json(warehouse, capsys):
+    _, out, _ = run(capsys, "sql", QUERY, "--format", "json", "--warehouse", str(warehouse))
+    assert {"actor_code": "FRA", "commitment_type": "troop_deployment", "stance": "committed"} in json.loads(out)
+
+
+def test_sql_prints_markdown(warehouse, capsys):
+    _, out, _ = run(capsys, "sql", QUERY, "--format", "markdown", "--warehouse", str(warehouse))
+    assert out.splitlines()[0] == "| actor_code | commitment_type | stance |"
+    assert "| FRA | troop_deployment | committed |" in out
+
+
+def test_sql_reads_a_query_file(warehouse, tmp_path, capsys):
+    query = tmp_path / "q.sql"
+    query.write_text("select count(*) as n from marts.fct_commitments")
+    code, out, _ = run(capsys, "sql", "--file", str(query), "--format", "csv", "--warehouse", str(warehouse))
+    assert code == 0 and out.splitlines()[0] == "n"
+
+
+@pytest.mark.parametrize("statement", [
+    "drop table marts.fct_commitments",
+    "delete from marts.fct_commitments",
+    "create table x as select 1",
+    "insert into marts.dim_actors select * from marts.dim_actors",
+    "select 1; update marts.fct_commitments set stance = 'declined'",
+])
+def test_sql_refuses_writing_statements(warehouse, capsys, statement):
+    before = warehouse.read_bytes()
+    code, _, err = run(capsys, "sql", statement, "--warehouse", str(warehouse))
+    assert code == 1 and "read-only" in err and "Traceback" not in err
+    assert warehouse.read_bytes() == before
+
+
+def test_sql_error_shows_duckdbs_message_without_traceback(warehouse, capsys):
+    code, _, err = run(capsys, "sql", "select nope from marts.fct_commitments", "--warehouse", str(warehouse))
+    assert code == 1 and "SQL error" in err and "nope" in err and "Traceback" not in err
+
+
+def test_missing_warehouse_is_a_one_line_error(tmp_path, capsys):
+    code, _, err = run(capsys, "sql", "select 1", "--warehouse", str(tmp_path / "none.duckdb"))
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "commitments run" in err
+
+
+def test_sql_works_while_another_process_reads(warehouse, capsys):
+    reader = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        code, _, _ = run(capsys, "sql", "select 1", "--warehouse", str(warehouse))
+    finally:
+        reader.close()
+    assert code == 0
+
+
+def test_tables_lists_schemas_rows_and_descriptions(warehouse, capsys):
+    code, out, _ = run(capsys, "tables", "--format", "csv", "--warehouse", str(warehouse))
+    rows = {(r["schema"], r["name"]): r for r in csv.DictReader(io.StringIO(out))}
+    assert code == 0 and ("marts", "fct_commitments") in rows and ("staging", "stg_articles") in rows
+
+
+def test_export_writes_every_mart(warehouse, tmp_path, capsys):
+    code, _, _ = run(capsys, "export", "--format", "parquet", "--out", str(tmp_path / "out"), "--warehouse", str(warehouse))
+    assert code == 0
+    names = sorted(p.stem for p in (tmp_path / "out").glob("*.parquet"))
+    assert names == ["dim_actors", "dim_articles", "fct_commitment_mentions", "fct_commitments"]
+    assert duckdb.sql(f"select count(*) from '{tmp_path / 'out' / 'fct_commitments.parquet'}'").fetchall()[0][0] > 0
+
+
+def test_help_documents_every_subcommand_and_the_readme_names_them(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    for command in ("run", "sql", "tables", "export", "eval", "report"):
+        assert re.search(rf"^\s+{command}\s", out, re.M), command
+        assert f"commitments {command}" in readme, command

@@ -1,0 +1,186 @@
+"""Who commits to what: behaviours of the extraction, on short articles written for these tests.
+
+They deliberately come from other events than the bundled sample (pledging conferences, bilateral
+deals, refusals, wire rewrites) so that rules stay general.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import build_from_texts, facts, pairs
+
+
+def one(text: str):
+    return build_from_texts({"a.txt": text})
+
+
+def test_coordinated_subjects_each_commit():
+    con = one("Poland and the Netherlands have agreed to send troops to Ukraine once a truce is signed. "
+              "The two leaders spoke in Warsaw.")
+    assert {("POL", "troop_deployment", "committed"), ("NLD", "troop_deployment", "committed")} <= facts(con)
+
+
+def test_a_merely_mentioned_actor_does_not_commit():
+    con = one("Sweden will deliver 20 Gripen jets and air defence missiles to Ukraine, officials in Stockholm said, "
+              "after talks with Russia stalled and China stayed silent.")
+    assert ("SWE", "military_aid") in pairs(con)
+    assert not {p for p in pairs(con) if p[0] in ("RUS", "CHN", "UKR")}
+
+
+def test_negation_makes_the_actor_decline():
+    con = one("Hungary said it would not send weapons to Ukraine, while Denmark pledged to provide more F-16s to Kyiv.")
+    assert ("HUN", "military_aid", "declined") in facts(con)
+    assert ("DNK", "military_aid", "committed") in facts(con)
+
+
+def test_ruling_out_is_a_refusal_but_ruling_nothing_out_is_a_hedge():
+    con = one("Italy ruled out sending troops to Ukraine. Spain said it rules nothing out on deploying soldiers there.")
+    assert ("ITA", "troop_deployment", "declined") in facts(con)
+    assert ("ESP", "troop_deployment", "conditional") in facts(con)
+
+
+def test_hedges_make_a_pledge_conditional():
+    con = one("Canada could contribute surveillance aircraft and would be ready to deploy troops to monitor a ceasefire.")
+    assert ("CAN", "troop_deployment", "conditional") in facts(con)
+
+
+def test_rejecting_someone_elses_troops_is_opposition():
+    con = one("The Kremlin rejected any deployment of Western troops in Ukraine, calling them legitimate targets.")
+    assert ("RUS", "troop_deployment", "opposed") in facts(con)
+
+
+def test_a_capital_as_a_meeting_place_is_not_an_actor():
+    con = one("At the summit in London, Japan pledged 3 billion dollars for reconstruction of Ukraine's power grid.")
+    assert ("JPN", "financial_support") in pairs(con)
+    assert not {p for p in pairs(con) if p[0] == "GBR"}
+
+
+def test_a_capital_as_a_government_is_an_actor():
+    con = one("According to officials, Berlin will provide 2 billion euros in military aid to Kyiv this year.")
+    assert ("DEU", "military_aid") in pairs(con)
+
+
+def test_speaker_attribution_for_we():
+    con = one("\u201cWe will provide \u20ac5bn in budget support to Ukraine next year,\u201d European Commission President "
+              "Ursula von der Leyen said on Thursday.")
+    assert ("EU", "financial_support", "committed") in facts(con)
+
+
+def test_pronoun_carries_over_from_the_previous_sentence():
+    con = one("Norway and Denmark announced a joint package on Monday. Both countries will finance air defence "
+              "systems for Ukraine.")
+    assert {("NOR", "military_aid"), ("DNK", "military_aid")} <= pairs(con)
+
+
+def test_passive_voice_attributes_the_agent():
+    con = one("A future ceasefire could be monitored by Turkish forces, the minister told reporters in Ankara.")
+    assert ("TUR", "ceasefire_monitoring", "conditional") in facts(con)
+
+
+def test_led_compound_attributes_the_leader():
+    con = one("Partners will take part in a UK-led air policing mission over western Ukraine, officials said on Monday.")
+    assert ("GBR", "air_sea_security") in pairs(con)
+
+
+def test_office_holders_speak_for_their_state():
+    con = one("Merz said Berlin will deliver more Patriot missiles to Kyiv this winter. Starmer pledged 1.6 billion "
+              "pounds ($2 billion) for air defence missiles for Ukraine.")
+    assert ("DEU", "military_aid") in pairs(con)
+    assert {("GBR", "military_aid"), ("GBR", "financial_support")} <= pairs(con)
+
+
+def test_an_article_without_commitments_yields_no_facts():
+    con = one("Talks between the delegations continued in Geneva on Tuesday. Diplomats described the mood as tense, "
+              "and no statement was issued after the meeting. Russia and Ukraine exchanged prisoners last week.")
+    assert facts(con) == set()
+
+
+def test_signing_an_agreement_is_an_agreement_for_each_signatory():
+    con = one("Ukraine and Japan signed a bilateral security agreement in Kyiv on Friday, the presidential office said.")
+    assert {("UKR", "agreement"), ("JPN", "agreement")} <= pairs(con)
+
+
+@pytest.mark.parametrize("sentence,value,unit", [
+    ("Norway pledged 2 billion euros to Ukraine.", 2e9, "EUR"),
+    ("The EU pledged \u20ac2bn to Ukraine.", 2e9, "EUR"),
+    ("The United States has provided more than $98 billion to Ukraine.", 98e9, "USD"),
+    ("Britain pledged 1.6 billion pounds ($2 billion) to Ukraine.", 1.6e9, "GBP"),
+    ("France will send several thousand troops to Ukraine.", None, "troops"),
+    ("Poland will send 15,000-30,000 soldiers to Ukraine.", 15000.0, "troops"),
+])
+def test_quantity_is_parsed_with_value_and_unit(sentence, value, unit):
+    con = one(sentence + " Officials confirmed the decision on Monday after a meeting of the cabinet.")
+    row = con.execute("select quantity_value, quantity_unit, quantity_text from marts.fct_commitment_mentions "
+                      "where quantity_text is not null").fetchone()
+    assert row is not None
+    assert row[0] == value and row[1] == unit
+
+
+def test_condition_is_kept_as_written_and_does_not_make_a_pledge_conditional():
+    con = one("Britain will deploy troops to Ukraine after a ceasefire is agreed, the defence secretary said.")
+    row = con.execute("select stance, condition_text from marts.fct_commitment_mentions "
+                      "where actor_code = 'GBR' and commitment_type = 'troop_deployment'").fetchone()
+    assert row == ("committed", "after a ceasefire is agreed")
+
+
+def test_every_mention_is_explained_by_its_sentence_and_rules():
+    con = one("Finland will send demining teams and pledged 100 million euros to Ukraine, the government said on Monday.")
+    rows = con.execute("select evidence, rule_id, attribution_method from marts.fct_commitment_mentions").fetchall()
+    assert rows
+    for evidence, rule_id, method in rows:
+        assert evidence.startswith("Finland will send") and rule_id and method
+
+
+def test_latest_report_sets_the_stance():
+    con = build_from_texts(
+        {"old.txt": "Italy will send troops to Ukraine to secure the peace, the prime minister said on Monday.",
+         "new.txt": "Italy ruled out sending troops to Ukraine, the defence minister said in a later interview."},
+        published={"old.txt": "2026-01-05", "new.txt": "2026-01-20"},
+    )
+    assert con.execute("select stance, n_mentions from marts.fct_commitments where actor_code = 'ITA' "
+                       "and commitment_type = 'troop_deployment'").fetchone() == ("declined", 2)
+
+
+def test_among_equally_recent_reports_a_pledge_beats_a_hedge():
+    con = build_from_texts(
+        {"a.txt": "Belgium could send F-16 jets to Ukraine next year, the minister said after a cabinet meeting.",
+         "b.txt": "Belgium will send F-16 jets to Ukraine next year, the prime minister confirmed on television."},
+        published={"a.txt": "2026-02-01", "b.txt": "2026-02-01"},
+    )
+    assert con.execute("select stance from marts.fct_commitments where actor_code = 'BEL' "
+                       "and commitment_type = 'military_aid'").fetchone() == ("committed",)
+
+
+WIRE = ("Sweden will donate 30 Archer artillery systems to Ukraine, the government said on Wednesday. "
+        "The package is worth about 1 billion euros and includes training for Ukrainian crews. "
+        "Deliveries are expected to start in the spring, according to the defence ministry in Stockholm. "
+        "Officials said the decision followed a request from Kyiv for more long-range artillery.")
+
+
+def test_a_syndicated_copy_is_linked_and_counted_once():
+    rewrite = WIRE.replace("on Wednesday", "on Wednesday afternoon") + " The opposition backed the move."
+    con = build_from_texts({"wire.txt": WIRE, "copy.txt": rewrite},
+                           published={"wire.txt": "2026-03-04", "copy.txt": "2026-03-05"},
+                           publishers={"wire.txt": "Wire Agency", "copy.txt": "Daily Paper"})
+    assert con.execute("select duplicate_of is not null from marts.dim_articles where source_file = 'copy.txt'"
+                       ).fetchone() == (True,)
+    n_articles, n_sources = con.execute("select n_articles, n_sources from marts.fct_commitments "
+                                        "where actor_code = 'SWE' and commitment_type = 'military_aid'").fetchone()
+    assert (n_articles, n_sources) == (1, 1)
+
+
+def test_independent_reports_from_two_publishers_count_twice():
+    other = ("Stockholm announced a new military aid package for Ukraine that includes Archer artillery, "
+             "the Swedish prime minister told parliament on Thursday, adding that more could follow.")
+    con = build_from_texts({"wire.txt": WIRE, "other.txt": other},
+                           publishers={"wire.txt": "Wire Agency", "other.txt": "Daily Paper"})
+    assert con.execute("select n_sources from marts.fct_commitments "
+                       "where actor_code = 'SWE' and commitment_type = 'military_aid'").fetchone() == (2,)
+
+
+def test_a_non_english_article_is_kept_and_skipped():
+    con = build_from_texts({"de.txt": "Deutschland wird der Ukraine weitere Luftabwehrsysteme liefern, sagte der "
+                                      "Bundeskanzler am Dienstag in Berlin nach einem Treffen mit Partnern."})
+    assert con.execute("select language, is_extractable from marts.dim_articles").fetchone() == ("de", False)
+    assert facts(con) == set()

@@ -1,0 +1,154 @@
+"""End to end: the real Prefect flow, a real DuckDB file, real trafilatura, into tmp_path."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import cli, validate
+from flows.publish import run_lock
+from test_models import CONTRACT_COMMITMENT_COLUMNS, CONTRACT_MENTION_COLUMNS
+
+pytestmark = pytest.mark.e2e
+
+HTML_PAGE = """<!doctype html><html><head><title>Japan pledges aid to Ukraine | Example News</title>
+<meta property="og:site_name" content="Example News"><meta name="date" content="2026-02-10"></head><body>
+<div class="cookie-banner">We use cookies. By continuing to browse you accept our use of cookies.</div>
+<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/politics">Politics</a></nav>
+<article><h1>Japan pledges aid to Ukraine</h1>
+<p>Japan will provide 3 billion dollars for the reconstruction of Ukraine's energy grid, Prime Minister Ishiba said on Tuesday.</p>
+<p>The money will be paid over three years, officials in Tokyo said, and comes on top of earlier humanitarian aid.</p>
+<p>Japan has ruled out sending troops to Ukraine because of its constitution, the government added.</p>
+</article>
+<aside class="newsletter">Sign up for our newsletter to get the latest news every morning.</aside>
+<section class="related"><h2>Related</h2><ul><li><a href="/a">Other story one</a></li><li><a href="/b">Other story two</a></li></ul></section>
+<footer>Copyright 2026 Example News. All rights reserved.</footer></body></html>"""
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run_cli(capsys, *args) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def published(prefect_api_url, sample_raw, tmp_path, capsys):
+    (sample_raw / "japan.html").write_text(HTML_PAGE, encoding="utf-8")
+    warehouse = tmp_path / "wh" / "commitments.duckdb"
+    code, out, err = run_cli(capsys, "run", "--raw-dir", str(sample_raw), "--warehouse", str(warehouse))
+    assert code == 0, err
+    return {"raw": sample_raw, "warehouse": warehouse, "out": out}
+
+
+def test_run_publishes_every_contract_column_populated(published):
+    con = duckdb.connect(str(published["warehouse"]), read_only=True)
+    for table, columns in (("marts.fct_commitment_mentions", CONTRACT_MENTION_COLUMNS),
+                           ("marts.fct_commitments", CONTRACT_COMMITMENT_COLUMNS)):
+        n_rows = con.execute(f"select count(*) from {table}").fetchone()[0]
+        assert n_rows > 10
+        for column in columns:
+            filled = con.execute(f"select count({column}) from {table}").fetchone()[0]
+            assert filled > 0, f"{table}.{column} is never filled"
+    assert con.execute("select count(*) from marts.dim_articles").fetchone()[0] == 6
+    assert con.execute("select count(*) from marts.dim_actors").fetchone()[0] > 40
+
+
+def test_run_prints_files_rows_and_report(published):
+    out = published["out"]
+    assert "6 found, 6 new, 0 changed, 0 unchanged, 0 rejected" in out
+    assert "marts.fct_commitments" in out and "report:" in out
+    report = Path(out.split("report: ")[1].split()[0])
+    assert report.is_file() and (report.parent / "latest.html").is_file()
+
+
+def test_html_page_is_cleaned_with_its_metadata(published):
+    con = duckdb.connect(str(published["warehouse"]), read_only=True)
+    title, publisher, published_at, body = con.execute(
+        "select title, source_name, published, body from staging.stg_articles where source_file = 'japan.html'").fetchone()
+    assert title.startswith("Japan pledges aid to Ukraine") and publisher == "Example News"
+    assert str(published_at).startswith("2026-02-10")
+    assert "3 billion dollars" in body and "newsletter" not in body and "cookies" not in body
+    assert ("JPN", "reconstruction") in set(con.execute(
+        "select actor_code, commitment_type from marts.fct_commitment_mentions where source_file = 'japan.html'").fetchall())
+
+
+def test_warehouse_documents_itself_in_duckdb(published):
+    con = duckdb.connect(str(published["warehouse"]), read_only=True)
+    assert con.execute("select comment from duckdb_tables() where schema_name = 'marts' "
+                       "and table_name = 'fct_commitments'").fetchone()[0]
+    undocumented = con.execute("select table_name, column_name from duckdb_columns() where schema_name = 'marts' "
+                               "and (comment is null or comment = '')").fetchall()
+    assert undocumented == []
+
+
+def test_flow_run_is_recorded_by_the_prefect_api(published):
+    from prefect.client.orchestration import get_client
+
+    flow_run_id = published["out"].split("prefect flow run: ")[1].split()[0]
+    with get_client(sync_client=True) as client:
+        flow_run = client.read_flow_run(uuid.UUID(flow_run_id))
+    assert flow_run.state.is_completed()
+
+
+def test_rerun_cleans_only_what_changed(published, capsys):
+    raw, warehouse = published["raw"], published["warehouse"]
+    code, out, _ = run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse))
+    assert code == 0 and "6 found, 0 new, 0 changed, 6 unchanged" in out
+    (raw / "japan.html").write_text(HTML_PAGE.replace("3 billion", "4 billion"), encoding="utf-8")
+    code, out, _ = run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse))
+    assert code == 0 and "6 found, 0 new, 1 changed, 5 unchanged" in out
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select count(*) from audit.runs where status = 'published'").fetchone()[0] == 3
+
+
+def test_broken_files_are_rejected_and_the_rest_published_without_touching_raw(prefect_api_url, sample_raw, tmp_path, capsys):
+    (sample_raw / "empty.txt").write_bytes(b"")
+    (sample_raw / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (sample_raw / "shell.html").write_text("<html><head><script>var a = 1;</script></head><body></body></html>")
+    (sample_raw / "outside.txt").symlink_to(tmp_path / "secret.txt")
+    (tmp_path / "secret.txt").write_text("A secret that must not be read. " * 10)
+    before = tree_digest(sample_raw)
+    warehouse = tmp_path / "wh" / "commitments.duckdb"
+    code, out, err = run_cli(capsys, "run", "--raw-dir", str(sample_raw), "--warehouse", str(warehouse))
+    assert code == 0, err
+    assert "4 rejected" in out
+    for name, reason in [("empty.txt", "empty file"), ("image.png", "PNG"), ("shell.html", "no article body"),
+                         ("outside.txt", "symbolic link")]:
+        assert f"rejected {name}: " in out and reason in out.split(f"rejected {name}: ")[1].splitlines()[0]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select count(*) from marts.dim_articles").fetchone()[0] == 5
+    assert tree_digest(sample_raw) == before
+
+
+def test_a_failing_check_leaves_the_published_warehouse_byte_for_byte(published, capsys, monkeypatch, tmp_path):
+    warehouse = published["warehouse"]
+    before = warehouse.read_bytes()
+    failing = tmp_path / "always_fails.sql"
+    failing.write_text("-- audit made to fail on purpose\nselect 1 as offending_row")
+    original = validate.audit_paths
+    monkeypatch.setattr(validate, "audit_paths", lambda sql_dir=None: original() + [failing])
+    code, _, err = run_cli(capsys, "run", "--raw-dir", str(published["raw"]), "--warehouse", str(warehouse))
+    assert code == 1
+    assert "always_fails" in err and "published warehouse was left as it was" in err
+    assert warehouse.read_bytes() == before
+    assert not list(warehouse.parent.glob(".*build*"))
+    latest = (warehouse.parent / "reports" / "latest.html").read_text(encoding="utf-8")
+    assert "always_fails" in latest and "failed" in latest
+
+
+def test_a_second_run_while_one_is_running_exits_with_a_message(sample_raw, tmp_path, capsys):
+    warehouse = tmp_path / "wh" / "commitments.duckdb"
+    settings_lock = warehouse.parent / ".commitments.lock"
+    with run_lock(settings_lock):
+        code, _, err = run_cli(capsys, "run", "--raw-dir", str(sample_raw), "--warehouse", str(warehouse))
+    assert code == 1 and "another run is already building" in err
+    assert not warehouse.exists()
