@@ -99,6 +99,20 @@ def test_flow_run_is_recorded_by_the_prefect_api(published):
     assert flow_run.state.is_completed()
 
 
+def test_flow_run_is_listed_by_prefect_flow_run_ls(published, prefect_api_url):
+    import os
+    import subprocess
+    import sys
+
+    flow_run_id = published["out"].split("prefect flow run: ")[1].split()[0]
+    env = {**os.environ, "PREFECT_API_URL": prefect_api_url, "COLUMNS": "250"}
+    prefect = Path(sys.executable).parent / "prefect"
+    listing = subprocess.run([str(prefect), "flow-run", "ls", "--limit", "50"], env=env, capture_output=True,
+                             text=True, timeout=120)
+    assert listing.returncode == 0, listing.stderr
+    assert flow_run_id[:18] in listing.stdout
+
+
 def test_rerun_cleans_only_what_changed(published, capsys):
     raw, warehouse = published["raw"], published["warehouse"]
     code, out, _ = run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse))
