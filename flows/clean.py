@@ -24,6 +24,7 @@ import trafilatura
 from flows.textclean import (
     CLEANER_VERSION,
     RejectedInput,
+    classify_line,
     clean_text_document,
     decode_bytes,
     dedupe_paragraphs,
@@ -35,6 +36,11 @@ TEXT_SUFFIXES = (".txt", ".text", ".md")
 SIDECAR_SUFFIX = ".meta.json"
 SIDECAR_FIELDS = ("url", "published", "source_name", "title")
 MIN_BODY_CHARS = 80
+# paragraph kinds dropped from trafilatura's output too (datelines and bylines stay: they can be content)
+HTML_BOILERPLATE_KINDS = {
+    "cookie_notice", "share_prompt", "advertisement", "loading_widget", "list_widget", "copyright",
+    "related_links", "photo_credit", "photo_caption",
+}
 
 
 @dataclass
@@ -137,7 +143,11 @@ def clean_html(text: str) -> dict:
         raise RejectedInput("no article body found in the HTML page")
     title = (doc.get("title") or "").strip() or None
     paragraphs = [p.strip() for p in repair_text(doc["text"]).split("\n") if p.strip()]
-    paragraphs, n_duplicates = dedupe_paragraphs(paragraphs, title=title)
+    # trafilatura keeps some widgets inside the article container: drop those kinds of paragraph
+    kept = [p for p in paragraphs if classify_line(p) not in HTML_BOILERPLATE_KINDS]
+    dropped = len(paragraphs) - len(kept)
+    # the title may open the body once (an <h1> in the article); only repeats are dropped
+    paragraphs, n_duplicates = dedupe_paragraphs(kept)
     return {
         "title": title,
         "paragraphs": paragraphs,
@@ -145,7 +155,7 @@ def clean_html(text: str) -> dict:
         "source_name": doc.get("sitename") or doc.get("hostname"),
         "author": doc.get("author"),
         "url": doc.get("url"),
-        "n_lines_dropped": 0,
+        "n_lines_dropped": dropped,
         "n_duplicates_removed": n_duplicates,
         "dropped_kinds": {},
     }

@@ -275,6 +275,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_quality(args: argparse.Namespace) -> int:
+    from flows.quality import ENV_VAR, evaluate_corpus, format_scores
+
+    corpus = args.corpus or os.environ.get(ENV_VAR)
+    if not corpus:
+        raise UserError(f"give --corpus DIR or set {ENV_VAR} (a folder with evaldata.json and pages/)")
+    corpus = Path(corpus)
+    if not (corpus / "evaldata.json").is_file():
+        raise UserError(f"no evaldata.json in {corpus}")
+    scores = evaluate_corpus(corpus, args.limit)
+    import json as _json
+
+    n_pages = min(len(_json.loads((corpus / "evaldata.json").read_text(encoding="utf-8"))), args.limit or 10**9)
+    print(format_scores(scores, n_pages))
+    return 0 if scores["pipeline"].f1 >= scores["trafilatura"].f1 else 1
+
+
 # --------------------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -328,6 +345,13 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", default=None, help="output file (default: warehouse/reports/latest.html)")
     rep.add_argument("--run-id", default=None, help="report on this run (default: the latest)")
     rep.set_defaults(func=cmd_report)
+    quality = sub.add_parser("quality", help="score HTML cleaning on trafilatura's benchmark pages, beside trafilatura",
+                             description="Precision, recall and F1 of the pipeline's cleaned bodies and of trafilatura "
+                                         "alone on the same pages (exit 1 if the pipeline scores lower).")
+    quality.add_argument("--corpus", default=None, help="folder with evaldata.json and pages/ "
+                                                        "(default: $COMMITMENTS_TRAFILATURA_EVAL)")
+    quality.add_argument("--limit", type=int, default=None, help="only the first N pages")
+    quality.set_defaults(func=cmd_quality)
     return parser
 
 

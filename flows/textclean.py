@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import ftfy
 from charset_normalizer import from_bytes
 
-CLEANER_VERSION = "text-3"
+CLEANER_VERSION = "clean-4"
 
 
 class RejectedInput(ValueError):
@@ -81,6 +81,12 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         text = data.decode("utf-8")
         encoding = "utf-8"
     except UnicodeDecodeError:
+        # a few stray bytes in an otherwise UTF-8 file: keep UTF-8 rather than re-read it all as mojibake
+        lenient = data.decode("utf-8", errors="replace")
+        n_invalid = lenient.count("\ufffd")
+        n_valid_multibyte = sum(1 for ch in lenient if ord(ch) > 127) - n_invalid
+        if n_valid_multibyte > 0 and n_invalid <= max(2, len(data) // 1000):
+            return lenient.replace("\ufffd", ""), "utf-8 (invalid bytes dropped)"
         if _control_byte_share(data) > 0.05:
             raise RejectedInput("binary file (control bytes, not text)") from None
         best = from_bytes(data[:200_000]).best()
@@ -122,7 +128,8 @@ _LOSSY_OPEN_QUOTE = re.compile(r"(?:(?<=^)|(?<=[\s(\[]))â(?=[^\W\d_])", re.M)
 _LOSSY_CLOSE_QUOTE = re.compile(r"(?<=[^\W\d_.,!?])â(?=[\s,.;:!?)\]]|$)", re.M)
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_SPACE_BEFORE_PUNCT = re.compile(r" +([,;:.!?])(?=\s|$)")
+# only before commas and full stops: French puts a (thin) space before ; : ! ? on purpose
+_SPACE_BEFORE_PUNCT = re.compile(r" +([,.])(?=\s|$)")
 
 
 def _unescape_residue(match: re.Match) -> str:
@@ -269,12 +276,14 @@ def classify_line(line: str) -> str | None:
             continue
         if kind == "photo_caption" and n_words > 60:
             continue
+        if kind == "copyright" and n_words > 30:
+            continue
         if pattern.search(line):
             return kind
     if n_words <= 15:
         socials = len(_SOCIAL.findall(line))
         if socials >= 2 or (socials >= 1 and _SHARE_VERB.search(line)) or (
-            _SHARE_VERB.search(line) and n_words <= 6 and not _TERMINAL.search(line)
+            _SHARE_VERB.match(line) and n_words <= 6 and not _TERMINAL.search(line)
         ):
             return "share_prompt"
     if n_words <= 18 and _BYLINE.match(line):
