@@ -96,7 +96,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         with prefect_api():
             summary = flow(raw_dir=str(settings.raw_dir), warehouse=str(settings.warehouse),
-                           batch_size=args.batch_size, doc_timeout_s=args.timeout, wait_for_lock=args.wait)
+                           batch_size=args.batch_size, doc_timeout_s=args.timeout, wait_for_lock=args.wait,
+                           pause_at=args.pause_at, pause_marker=args.pause_marker)
     except (RunInProgress, ChecksFailed, LexiconError) as exc:
         raise UserError(str(exc)) from None
     print(format_summary(summary))
@@ -310,6 +311,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=float, default=20.0, help="seconds allowed to clean one document (default 20)")
     run.add_argument("--wait", action="store_true", help="wait for a run in progress instead of exiting")
     run.add_argument("--verbose", action="store_true", help="show Prefect's logs")
+    # test hooks: stop at a stage (cleaned, built, checked, published) so that tests can kill the run there
+    run.add_argument("--pause-at", default=None, help=argparse.SUPPRESS)
+    run.add_argument("--pause-marker", default=None, help=argparse.SUPPRESS)
     run.set_defaults(func=cmd_run)
 
     sql = sub.add_parser("sql", help="run a read-only query on the published warehouse",

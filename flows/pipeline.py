@@ -6,7 +6,7 @@ Cleaning is batched and mapped over processes; every task that writes takes a pa
 
 from __future__ import annotations
 
-import json
+import contextlib
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -161,6 +161,23 @@ def publish_artifacts(summary: dict, facts: list[dict], checks: list[dict]) -> N
 
 # --------------------------------------------------------------------------- helpers
 
+def _record_crash(settings: Settings, run_id: str, started: datetime, stages: dict, exc: Exception) -> None:
+    with contextlib.suppress(Exception):
+        load.init_state(settings.state_path)
+        load.record_run(settings.state_path, {
+            "run_id": run_id, "flow_run_id": _flow_run_id(), "started_at": started,
+            "ended_at": datetime.now(timezone.utc).replace(tzinfo=None), "status": "crashed",
+            "message": f"{type(exc).__name__}: {exc}"[:2000], "raw_dir": str(settings.raw_dir), "stage_seconds": stages,
+        }, [])
+
+
+def _pause_point(stage: str, pause_at: str | None, marker: str | None) -> None:
+    """Test hook: at `pause_at`, write `marker` and wait, so a test can kill the run at that stage."""
+    if pause_at == stage and marker:
+        Path(marker).write_text(stage, encoding="utf-8")
+        time.sleep(300)
+
+
 def _batches(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -203,6 +220,8 @@ def commitments_pipeline(
     doc_timeout_s: float = 20.0,
     max_file_mb: int = 50,
     wait_for_lock: bool = False,
+    pause_at: str | None = None,
+    pause_marker: str | None = None,
 ) -> dict:
     """Clean raw articles, build and check a new warehouse, publish it atomically, report."""
     settings: Settings = make_settings(raw_dir, warehouse, batch_size=batch_size,
@@ -212,58 +231,70 @@ def commitments_pipeline(
     started = datetime.now(timezone.utc).replace(tzinfo=None)
     stages: dict[str, float] = {}
     with run_lock(settings.lock_path, wait=wait_for_lock):
-        remove_stale_builds(settings.warehouse)
-        build_path = settings.build_path(run_id)
+        try:
+            remove_stale_builds(settings.warehouse)
+            build_path = settings.build_path(run_id)
 
-        t = time.perf_counter()
-        discovered = discover(settings.raw_dir, settings.max_file_bytes)
-        plan = plan_cleaning(settings.state_path, discovered)
-        stages["discover"] = time.perf_counter() - t
+            t = time.perf_counter()
+            discovered = discover(settings.raw_dir, settings.max_file_bytes)
+            plan = plan_cleaning(settings.state_path, discovered)
+            stages["discover"] = time.perf_counter() - t
 
-        t = time.perf_counter()
-        to_clean = plan["new"] + plan["changed"]
-        batches = _batches(to_clean, settings.batch_size)
-        cleaned = clean_files.map(str(settings.raw_dir), batches, settings.max_file_bytes, settings.doc_timeout_s)
-        for batch in cleaned:
-            save_cleaned(settings.state_path, batch.result())
-        stages["clean"] = time.perf_counter() - t
+            t = time.perf_counter()
+            to_clean = plan["new"] + plan["changed"]
+            batches = _batches(to_clean, settings.batch_size)
+            cleaned = clean_files.map(str(settings.raw_dir), batches, settings.max_file_bytes, settings.doc_timeout_s)
+            for batch in cleaned:
+                save_cleaned(settings.state_path, batch.result())
+            stages["clean"] = time.perf_counter() - t
+            _pause_point("cleaned", pause_at, pause_marker)
 
-        t = time.perf_counter()
-        built = build_warehouse(build_path, settings.state_path, SQL_DIR)
-        stages["models"] = time.perf_counter() - t
+            t = time.perf_counter()
+            built = build_warehouse(build_path, settings.state_path, SQL_DIR)
+            stages["models"] = time.perf_counter() - t
+            _pause_point("built", pause_at, pause_marker)
 
-        t = time.perf_counter()
-        checks = check_warehouse(build_path, SQL_DIR)
-        stages["checks"] = time.perf_counter() - t
-        failed = [c["check_name"] for c in checks if not c["passed"]]
+            t = time.perf_counter()
+            checks = check_warehouse(build_path, SQL_DIR)
+            stages["checks"] = time.perf_counter() - t
+            failed = [c["check_name"] for c in checks if not c["passed"]]
 
-        rows = {f"raw.{name}": n for name, n in built["raw"].items()}
-        rows.update({models.model_table(m["model"]): m["rows"] for m in built["models"]})
-        summary = RunSummary(
-            run_id=run_id, flow_run_id=_flow_run_id(), status="failed" if failed else "published",
-            warehouse=str(settings.warehouse), report=None, files_found=len(discovered),
-            files_new=len(plan["new"]), files_changed=len(plan["changed"]), files_unchanged=len(plan["unchanged"]),
-            files_rejected=built["raw"]["rejects"], articles=built["articles"], non_english=built["non_english"],
-            rows=rows, rejects=_rejects(build_path), failed_checks=failed,
-            message=("blocking checks failed; the published warehouse was left as it was: " + "; ".join(failed))
-            if failed else "",
-        )
-        run_row = {
-            "run_id": run_id, "flow_run_id": summary.flow_run_id, "started_at": started,
-            "ended_at": datetime.now(timezone.utc).replace(tzinfo=None), "status": summary.status,
-            "message": summary.message, "raw_dir": str(settings.raw_dir), "files_found": summary.files_found,
-            "files_new": summary.files_new, "files_changed": summary.files_changed,
-            "files_unchanged": summary.files_unchanged, "files_rejected": summary.files_rejected,
-            "articles": summary.articles, "non_english": summary.non_english,
-            "rows_per_layer": rows,
-            "stage_seconds": stages, "model_stats": built["models"],
-        }
-        summary.report = record_and_report(build_path, settings.state_path, settings.reports_dir, run_row, checks)
-        if failed:
-            build_path.unlink(missing_ok=True)
-            publish_artifacts(asdict(summary), [], checks)
-            logger.error(summary.message)
-            raise ChecksFailed(summary.message)
-        publish(build_path, settings.warehouse)
-        publish_artifacts(asdict(summary), _read_facts(settings.warehouse), checks)
+            rows = {f"raw.{name}": n for name, n in built["raw"].items()}
+            rows.update({models.model_table(m["model"]): m["rows"] for m in built["models"]})
+            summary = RunSummary(
+                run_id=run_id, flow_run_id=_flow_run_id(), status="failed" if failed else "published",
+                warehouse=str(settings.warehouse), report=None, files_found=len(discovered),
+                files_new=len(plan["new"]), files_changed=len(plan["changed"]), files_unchanged=len(plan["unchanged"]),
+                files_rejected=built["raw"]["rejects"], articles=built["articles"], non_english=built["non_english"],
+                rows=rows, rejects=_rejects(build_path), failed_checks=failed,
+                message=("blocking checks failed; the published warehouse was left as it was: " + "; ".join(failed))
+                if failed else "",
+            )
+            run_row = {
+                "run_id": run_id, "flow_run_id": summary.flow_run_id, "started_at": started,
+                "ended_at": datetime.now(timezone.utc).replace(tzinfo=None), "status": summary.status,
+                "message": summary.message, "raw_dir": str(settings.raw_dir), "files_found": summary.files_found,
+                "files_new": summary.files_new, "files_changed": summary.files_changed,
+                "files_unchanged": summary.files_unchanged, "files_rejected": summary.files_rejected,
+                "articles": summary.articles, "non_english": summary.non_english,
+                "rows_per_layer": rows,
+                "stage_seconds": stages, "model_stats": built["models"],
+            }
+            summary.report = record_and_report(build_path, settings.state_path, settings.reports_dir, run_row, checks)
+            _pause_point("checked", pause_at, pause_marker)
+            if failed:
+                build_path.unlink(missing_ok=True)
+                publish_artifacts(asdict(summary), [], checks)
+                logger.error(summary.message)
+                raise ChecksFailed(summary.message)
+            publish(build_path, settings.warehouse)
+            _pause_point("published", pause_at, pause_marker)
+            publish_artifacts(asdict(summary), _read_facts(settings.warehouse), checks)
+        except ChecksFailed:
+            raise
+        except Exception as exc:
+            # a crash in any stage: history records it, the half-built file goes, the published file stays
+            _record_crash(settings, run_id, started, stages, exc)
+            settings.build_path(run_id).unlink(missing_ok=True)
+            raise
     return asdict(summary)

@@ -159,6 +159,24 @@ def test_a_failing_check_leaves_the_published_warehouse_byte_for_byte(published,
     assert "always_fails" in latest and "failed" in latest
 
 
+def test_cleaning_of_a_failed_run_is_reused_and_its_history_kept(published, capsys, monkeypatch, tmp_path):
+    raw, warehouse = published["raw"], published["warehouse"]
+    (raw / "extra.txt").write_text("Estonia will send 100 soldiers to Ukraine after a ceasefire, Tallinn said on Monday.")
+    failing = tmp_path / "always_fails.sql"
+    failing.write_text("select 1 as offending_row")
+    original = validate.audit_paths
+    monkeypatch.setattr(validate, "audit_paths", lambda sql_dir=None: original() + [failing])
+    assert run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse))[0] == 1
+    monkeypatch.setattr(validate, "audit_paths", original)
+    code, out, _ = run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse))
+    assert code == 0 and "7 found, 0 new, 0 changed, 7 unchanged" in out
+    con = duckdb.connect(str(warehouse), read_only=True)
+    statuses = [r[0] for r in con.execute("select status from audit.runs order by started_at").fetchall()]
+    assert statuses == ["published", "failed", "published"]
+    assert con.execute("select count(*) from audit.check_results where not passed and check_name = 'always_fails'"
+                       ).fetchone()[0] == 1
+
+
 def test_a_second_run_while_one_is_running_exits_with_a_message(sample_raw, tmp_path, capsys):
     warehouse = tmp_path / "wh" / "commitments.duckdb"
     settings_lock = warehouse.parent / ".commitments.lock"

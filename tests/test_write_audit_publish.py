@@ -1,0 +1,129 @@
+"""Write-audit-publish with real processes: readers are never blocked, kills never corrupt, runs never overlap."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+COMMITMENTS = str(Path(sys.executable).parent / "commitments")
+EXTRA_ARTICLE = ("Portugal will send 200 troops to Ukraine after a ceasefire, the prime minister said on Friday. "
+                 "Lisbon also pledged 50 million euros for the reconstruction of Ukrainian schools.")
+
+
+def start_run(raw: Path, warehouse: Path, *extra: str) -> subprocess.Popen:
+    """`commitments run` as a user starts it (own process group, default logging, the session's Prefect API)."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_LOGGING_LEVEL"}
+    return subprocess.Popen([COMMITMENTS, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse), *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env)
+
+
+def finish(proc: subprocess.Popen, timeout: float = 240) -> tuple[int, str, str]:
+    out, err = proc.communicate(timeout=timeout)
+    return proc.returncode, out, err
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def wait_for(path: Path, proc: subprocess.Popen, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if proc.poll() is not None:
+            raise AssertionError(f"run ended before reaching the stage: {proc.communicate()}")
+        if time.monotonic() > deadline:
+            raise AssertionError("run did not reach the stage in time")
+        time.sleep(0.2)
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+@pytest.fixture
+def published(prefect_api_url, sample_raw, tmp_path):
+    warehouse = tmp_path / "wh" / "commitments.duckdb"
+    code, out, err = finish(start_run(sample_raw, warehouse))
+    assert code == 0, err
+    return sample_raw, warehouse
+
+
+def mentions(warehouse: Path) -> int:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("select count(*) from marts.fct_commitment_mentions").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_reader_holding_the_warehouse_keeps_working_through_a_run(published, tmp_path):
+    raw, warehouse = published
+    before = mentions(warehouse)
+    (raw / "portugal.txt").write_text(EXTRA_ARTICLE, encoding="utf-8")
+    log = tmp_path / "reader.log"
+    reader = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, time
+        con = duckdb.connect({str(warehouse)!r}, read_only=True)
+        with open({str(log)!r}, "w") as log:
+            end = time.monotonic() + 25
+            while time.monotonic() < end:
+                n = con.execute("select count(*) from marts.fct_commitment_mentions").fetchone()[0]
+                log.write(f"{{n}}\\n"); log.flush()
+                time.sleep(0.1)
+        """)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2)
+    started = time.monotonic()
+    code, out, err = finish(start_run(raw, warehouse))
+    run_seconds = time.monotonic() - started
+    reader_out, reader_err = reader.communicate(timeout=60)
+    assert code == 0, err
+    assert reader.returncode == 0, reader_err
+    counts = {int(line) for line in log.read_text().split()}
+    assert counts == {before}, "the open reader sees the warehouse it opened, never a mix"
+    assert mentions(warehouse) > before, "a new reader sees the new warehouse"
+    assert run_seconds < 25, "the run did not wait for the reader"
+
+
+@pytest.mark.parametrize("stage", ["cleaned", "built", "checked", "published"])
+def test_a_run_killed_at_any_stage_leaves_a_good_warehouse_and_the_next_run_succeeds(published, tmp_path, stage):
+    raw, warehouse = published
+    before_digest, before_count = digest(warehouse), mentions(warehouse)
+    (raw / "portugal.txt").write_text(EXTRA_ARTICLE, encoding="utf-8")
+    marker = tmp_path / f"at-{stage}"
+    proc = start_run(raw, warehouse, "--pause-at", stage, "--pause-marker", str(marker))
+    wait_for(marker, proc)
+    kill_group(proc)
+    if stage == "published":
+        assert mentions(warehouse) > before_count
+    else:
+        assert digest(warehouse) == before_digest
+        assert mentions(warehouse) == before_count
+    code, out, err = finish(start_run(raw, warehouse))
+    assert code == 0, err
+    assert mentions(warehouse) > before_count
+    assert not list(warehouse.parent.glob(".*build*"))
+
+
+def test_two_runs_at_once_never_overlap(published, tmp_path):
+    raw, warehouse = published
+    before = digest(warehouse)
+    marker = tmp_path / "first-holds-the-lock"
+    first = start_run(raw, warehouse, "--pause-at", "built", "--pause-marker", str(marker))
+    wait_for(marker, first)
+    code, out, err = finish(start_run(raw, warehouse))
+    kill_group(first)
+    assert code == 1
+    assert "another run is already building" in err and "Traceback" not in err
+    assert digest(warehouse) == before
