@@ -17,7 +17,8 @@ int_sentence_tokens as (
 named_mentions as (
     select
         *,
-        lag(token_end) over sentence_order as previous_token_end
+        lag(token_end) over sentence_order as previous_token_end,
+        lag(is_speaker) over sentence_order as is_previous_a_speaker
     from int_actor_mentions
     where not is_pronoun
     window sentence_order as (partition by article_id, sentence_no order by token_start)
@@ -43,7 +44,9 @@ with_gap_blockers as (
 linked as (
     select
         *,
-        previous_token_end is not null and gap_tokens <= 6 and gap_blockers = 0 as is_linked_to_previous
+        -- "According to Macron, Paris could ...": a speaker is not coordinated with the subject
+        previous_token_end is not null and gap_tokens <= 6 and gap_blockers = 0
+            and not coalesce(is_previous_a_speaker, false) as is_linked_to_previous
     from with_gap_blockers
 ),
 

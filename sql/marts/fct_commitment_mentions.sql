@@ -46,13 +46,20 @@ mentions_per_actor_and_type as (
     group by all
 ),
 
--- the actor named most often in an article is who the article is about
+-- who the article is about: the actor most often named as an object ("to Ukraine", "for Kyiv"),
+-- else the actor named most often
 article_focus_actors as (
     select article_id, actor_code as focus_actor_code
     from int_actor_mentions
     where actor_code is not null
     group by article_id, actor_code
-    qualify row_number() over (partition by article_id order by count(*) desc, actor_code) = 1
+    qualify row_number() over (
+        partition by article_id
+        order by count(*) filter (where governing_word in ('to', 'for', 'in', 'on', 'across', 'into', 'inside',
+                                                            'help', 'helping', 'support', 'supporting', 'defend',
+                                                            'defending', 'assist', 'assisting')) desc,
+                 count(*) desc, actor_code
+    ) = 1
 ),
 
 explicit_beneficiaries as (
@@ -94,12 +101,15 @@ matching_quantities as (
     inner join int_sentence_quantities
         on int_sentence_quantities.article_id = mentions_per_actor_and_type.article_id
         and int_sentence_quantities.sentence_no = mentions_per_actor_and_type.sentence_no
-    where (mentions_per_actor_and_type.commitment_type in ('troop_deployment', 'armed_forces_size', 'ceasefire_monitoring')
+    where abs(int_sentence_quantities.quantity_position - mentions_per_actor_and_type.cue_start) <= 12
+        and (
+        (mentions_per_actor_and_type.commitment_type in ('troop_deployment', 'armed_forces_size')
             and int_sentence_quantities.unit_family = 'people')
         or (mentions_per_actor_and_type.commitment_type in ('financial_support', 'reconstruction', 'military_aid', 'security_guarantee')
             and int_sentence_quantities.unit_family = 'money')
         or (mentions_per_actor_and_type.commitment_type in ('military_aid', 'air_sea_security')
             and int_sentence_quantities.unit_family = 'equipment')
+        )
     qualify row_number() over (
         partition by mentions_per_actor_and_type.article_id, mentions_per_actor_and_type.sentence_no,
                      mentions_per_actor_and_type.actor_code, mentions_per_actor_and_type.commitment_type

@@ -1,0 +1,137 @@
+"""The data-quality report opens in a real browser: every section, no console errors, no injected script."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import cli
+from flows.report import esc, render_report
+
+pytestmark = pytest.mark.e2e
+
+HOSTILE = ("France will send troops <img src=x onerror=\"document.title='pwned'\"> to Ukraine after a ceasefire, "
+           "Macron said. <script>document.title='pwned'</script> Officials confirmed it on Tuesday.")
+HOSTILE_NAME = "<b onmouseover=alert(1)>bold.txt"
+SECTIONS = ["summary", "rejects", "cleaning", "models", "checks", "coverage", "facts", "history"]
+
+
+def find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium; installed with apt-get when missing (skipped only where that is impossible)."""
+    path = find_chromium()
+    if path is None and shutil.which("apt-get") and os.geteuid() == 0:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        install = ["apt-get", "install", "-y", "-q", "chromium"]
+        if subprocess.run(install, env=env, capture_output=True, timeout=900).returncode != 0:
+            subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, timeout=900)
+            subprocess.run(install, env=env, capture_output=True, timeout=900)
+        path = find_chromium()
+    if path is None:
+        pytest.skip("chromium is not installed and could not be installed with apt-get here")
+    return path
+
+
+def headless(chromium: str, *args: str, profile: Path) -> subprocess.CompletedProcess:
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0"]
+    return subprocess.run([chromium, *flags, *args], capture_output=True, text=True, timeout=120)
+
+
+def png_pixels(path: Path) -> bytes:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat = 8, b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    return zlib.decompress(idat)
+
+
+@pytest.fixture(scope="module")
+def report(prefect_api_url, tmp_path_factory):
+    root = tmp_path_factory.mktemp("report")
+    raw = root / "raw"
+    raw.mkdir()
+    (raw / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    (raw / HOSTILE_NAME).write_bytes(b"")
+    (raw / "plain.txt").write_text("Germany ruled out sending troops to Ukraine, Chancellor Merz said on Monday "
+                                   "after talks with allies in Berlin.", encoding="utf-8")
+    warehouse = root / "wh" / "commitments.duckdb"
+    assert cli.main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse)]) == 0
+    return warehouse.parent / "reports" / "latest.html"
+
+
+def test_report_has_every_section(report):
+    page = report.read_text(encoding="utf-8")
+    for section in SECTIONS:
+        assert f'<section id="{section}">' in page
+
+
+def test_report_fetches_nothing_from_the_network(report):
+    page = report.read_text(encoding="utf-8")
+    assert "http://" not in page.split("<main>")[0] and "<script" not in page.lower()
+    assert "<link" not in page.lower()
+
+
+def test_article_text_and_file_names_are_escaped(report):
+    page = report.read_text(encoding="utf-8")
+    assert "&lt;b onmouseover=alert(1)&gt;bold.txt" in page
+    assert "<b onmouseover" not in page and "<img src=x" not in page
+
+
+def test_report_loads_in_chromium_without_console_errors_and_without_running_injected_script(report, chromium, tmp_path):
+    result = headless(chromium, "--dump-dom", report.as_uri(), profile=tmp_path / "profile")
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = result.stdout
+    assert "<title>Commitments warehouse" in dom and "pwned" not in dom.split("</title>")[0]
+    for section in SECTIONS:
+        assert f'id="{section}"' in dom
+    errors = [line for line in result.stderr.splitlines()
+              if "CONSOLE" in line or "Uncaught" in line or "Refused to" in line]
+    assert errors == []
+
+
+def test_report_screenshot_is_not_blank(report, chromium, tmp_path):
+    shot = tmp_path / "report.png"
+    result = headless(chromium, f"--screenshot={shot}", "--window-size=1280,2400", report.as_uri(),
+                      profile=tmp_path / "profile")
+    assert result.returncode == 0 and shot.is_file(), result.stderr[-2000:]
+    pixels = png_pixels(shot)
+    assert len(set(pixels)) > 50, "the screenshot is a blank page"
+
+
+def test_report_command_regenerates_the_report_from_the_published_warehouse(report, tmp_path, capsys):
+    out = tmp_path / "again.html"
+    assert cli.main(["report", "--warehouse", str(report.parent.parent / "commitments.duckdb"), "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert all(f'<section id="{s}">' in page for s in SECTIONS)
+
+
+def test_escape_covers_attributes_and_text():
+    assert esc('<img src=x onerror="a">&') == "&lt;img src=x onerror=&quot;a&quot;&gt;&amp;"
+
+
+def test_report_renders_from_any_published_warehouse_connection(report):
+    con = duckdb.connect(str(report.parent.parent / "commitments.duckdb"), read_only=True)
+    try:
+        assert "Run summary" in render_report(con)
+    finally:
+        con.close()
