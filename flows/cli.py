@@ -121,6 +121,28 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    _quiet_prefect(args.verbose)
+    settings = make_settings(args.raw_dir, args.warehouse)
+    if not settings.raw_dir.is_dir():
+        raise UserError(f"raw folder not found: {settings.raw_dir}")
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=args.cron)
+    except ValueError:
+        raise UserError(f"not a cron expression: {args.cron!r}") from None
+    from flows.serve import DEPLOYMENT_NAME, prefect_server, serve_flow
+
+    with prefect_server() as (api_url, ui_url):
+        print(f"serving deployment commitments/{DEPLOYMENT_NAME} on cron {args.cron!r} against {api_url}")
+        if ui_url:
+            print(f"Prefect UI: {ui_url} (started for this session; stops with Ctrl-C)")
+        print("press Ctrl-C to stop", flush=True)
+        serve_flow(settings.raw_dir, settings.warehouse, args.cron, args.workers)
+    return 0
+
+
 # --------------------------------------------------------------------------- sql, tables, export
 
 READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA", "SHOW", "DESCRIBE", "SUMMARIZE", "VARIABLE_SET", "SET"}
@@ -315,6 +337,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--pause-at", default=None, help=argparse.SUPPRESS)
     run.add_argument("--pause-marker", default=None, help=argparse.SUPPRESS)
     run.set_defaults(func=cmd_run)
+
+    serve = sub.add_parser("serve", help="serve the flow as a Prefect deployment on a cron schedule",
+                           description="Register a Prefect deployment with a cron schedule and run what it "
+                                       "schedules until Ctrl-C. Without PREFECT_API_URL a local `prefect server "
+                                       "start` is run for the session (cron needs a real server).")
+    serve.add_argument("--cron", default="0 * * * *", help='cron schedule (default "0 * * * *": hourly)')
+    serve.add_argument("--raw-dir", default=None)
+    serve.add_argument("--warehouse", default=None)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--verbose", action="store_true")
+    serve.set_defaults(func=cmd_serve)
 
     sql = sub.add_parser("sql", help="run a read-only query on the published warehouse",
                          description="Run a read-only SQL query on the published warehouse (works during a run).")
