@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import logging
 import os
 import re
 import signal
@@ -30,6 +31,9 @@ from flows.textclean import (
     dedupe_paragraphs,
     repair_text,
 )
+
+# trafilatura logs every unparseable page at ERROR; the reject row carries the reason instead
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".text", ".md")

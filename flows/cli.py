@@ -112,7 +112,8 @@ def format_summary(summary: dict) -> str:
         f"articles: {summary['articles']} ({summary['non_english']} not English, kept and skipped by extraction)",
     ]
     for source_file, reason in summary["rejects"]:
-        lines.append(f"  rejected {source_file}: {reason}")
+        shown = source_file if source_file.isprintable() else source_file.encode("unicode_escape").decode("ascii")
+        lines.append(f"  rejected {shown}: {reason}")
     lines.append("rows: " + ", ".join(f"{k} {v}" for k, v in summary["rows"].items() if k.startswith("marts.")))
     lines.append(f"warehouse: {summary['warehouse']}")
     lines.append(f"report: {summary['report']}")

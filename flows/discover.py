@@ -7,7 +7,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.clean import SIDECAR_SUFFIX
+from flows.clean import HTML_SUFFIXES, SIDECAR_SUFFIX, TEXT_SUFFIXES
+
+ARTICLE_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,11 @@ def discover_raw_files(raw_dir: Path, max_bytes: int) -> list[RawFile]:
     for dirpath, dirnames, filenames in os.walk(raw_dir, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for dirname in dirnames:
+            rel = os.path.relpath(os.path.join(dirpath, dirname), raw_dir)
             if os.path.islink(os.path.join(dirpath, dirname)):
-                rel = os.path.relpath(os.path.join(dirpath, dirname), raw_dir)
                 found.append(RawFile(rel, None, None, "symbolic link (not followed)"))
+            elif dirname.lower().endswith(ARTICLE_SUFFIXES):
+                found.append(RawFile(rel, None, None, "a directory named like a file (its files are read as usual)"))
         for name in sorted(filenames):
             if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
                 continue
