@@ -139,7 +139,19 @@ def _unescape_residue(match: re.Match) -> str:
 
 
 def repair_text(text: str) -> str:
-    """Fix entity residue and mojibake, normalise spaces and line ends; never change words."""
+    """Fix entity residue and mojibake, normalise spaces and line ends; never change words.
+
+    Repeated to a fixed point (at most three passes): ftfy may undo one layer of mojibake per pass.
+    """
+    for _ in range(3):
+        repaired = _repair_once(text)
+        if repaired == text:
+            break
+        text = repaired
+    return text
+
+
+def _repair_once(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ENTITY_RESIDUE.sub(_unescape_residue, text)
     text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True)
