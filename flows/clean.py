@@ -117,7 +117,7 @@ def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language (py3langid), or None for too little text."""
     if len(text.strip()) < 20:
         return None
-    lang, _score = py3langid.classify(text[:5000])
+    lang, _score = py3langid.classify(text[:1500])
     return lang
 
 

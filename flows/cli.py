@@ -316,6 +316,31 @@ def cmd_quality(args: argparse.Namespace) -> int:
     return 0 if scores["pipeline"].f1 >= scores["trafilatura"].f1 else 1
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    _quiet_prefect(False)
+    import tempfile
+
+    from flows import bench
+
+    if args.model_sentences:
+        print(f"machine: {bench.machine()}")
+        for n in [int(x) for x in args.model_sentences.split(",")]:
+            r = bench.model_scaling(n)
+            print(f"{r['sentences']:>10} sentences: SQL models {r['seconds']:7.2f} s "
+                  f"({r['sentences'] / r['seconds']:,.0f} sentences/s; slowest model {r['slowest']})")
+        return 0
+    if not args.docs:
+        raise UserError("give --docs N (or --model-sentences N,M)")
+    pages = Path(args.pages) if args.pages else None
+    if pages is None and os.environ.get("COMMITMENTS_TRAFILATURA_EVAL") and args.kind != "text":
+        pages = Path(os.environ["COMMITMENTS_TRAFILATURA_EVAL"]) / "pages"
+    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="commitments-bench-"))
+    result = bench.run_benchmark(args.docs, args.kind, workdir, args.workers, args.batch_size, pages, args.keep)
+    print(f"html templates: {pages if pages else 'generated from the bundled samples'}")
+    print(bench.format_benchmark(result))
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -383,6 +408,21 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", default=None, help="output file (default: warehouse/reports/latest.html)")
     rep.add_argument("--run-id", default=None, help="report on this run (default: the latest)")
     rep.set_defaults(func=cmd_report)
+    bench = sub.add_parser("bench", help="benchmark the flow against trafilatura alone on a synthetic corpus",
+                           description="Build N distinct documents, run the flow, a rerun and the yardstick "
+                                       "(trafilatura alone, one process) in one run; print seconds, docs/s, share "
+                                       "of wall time and peak RSS.")
+    bench.add_argument("--docs", type=int, default=None, help="number of documents")
+    bench.add_argument("--kind", choices=["html", "text", "mixed"], default="mixed")
+    bench.add_argument("--workers", type=int, default=2)
+    bench.add_argument("--batch-size", type=int, default=500)
+    bench.add_argument("--pages", default=None, help="folder of real HTML pages to use as templates "
+                                                     "(default: $COMMITMENTS_TRAFILATURA_EVAL/pages if set)")
+    bench.add_argument("--workdir", default=None, help="where to build the corpus (default: a temp folder)")
+    bench.add_argument("--keep", action="store_true", help="keep the corpus and warehouse")
+    bench.add_argument("--model-sentences", default=None, help="time the SQL models alone on N[,M...] sentences")
+    bench.set_defaults(func=cmd_bench)
+
     quality = sub.add_parser("quality", help="score HTML cleaning on trafilatura's benchmark pages, beside trafilatura",
                              description="Precision, recall and F1 of the pipeline's cleaned bodies and of trafilatura "
                                          "alone on the same pages (exit 1 if the pipeline scores lower).")

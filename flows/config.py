@@ -37,6 +37,10 @@ class Settings:
     def reports_dir(self) -> Path:
         return self.warehouse_dir / "reports"
 
+    def batch_dir(self, run_id: str) -> Path:
+        """Where cleaning processes leave their Parquet batches until the flow stores them."""
+        return self.warehouse_dir / f".{self.warehouse.stem}.batches-{run_id}"
+
     def build_path(self, run_id: str) -> Path:
         return self.warehouse_dir / f".{self.warehouse.stem}.build-{run_id}.duckdb"
 

@@ -107,28 +107,52 @@ def sentence_rows(rows: Iterable[dict]) -> pd.DataFrame:
     )
 
 
-def save_cleaned(state_path: Path, rows: list[dict]) -> None:
-    """Upsert cleaned files (by source_file) and the sentences of articles not seen before, atomically."""
-    if not rows:
-        return
+def cleaned_frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=CLEANED_FIELDS)
     for name in _TYPES:
         frame[name] = frame[name].astype("Int64")
-    sentences = sentence_rows(rows)
+    return frame
+
+
+def sentences_path(batch_path: Path) -> Path:
+    return batch_path.with_name(batch_path.stem + ".sentences.parquet")
+
+
+def write_batch(rows: list[dict], batch_path: Path) -> dict[str, int]:
+    """Write a cleaned batch (files and their sentences) as two Parquet files; return counts.
+
+    Cleaning processes hand their output over as files, so no batch stays in the flow's memory.
+    """
+    batch_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    try:
+        con.register("cleaned_frame", cleaned_frame(rows))
+        con.register("sentence_frame", sentence_rows(rows))
+        con.execute(f"copy cleaned_frame to {_sql_string(str(batch_path))} (format parquet)")
+        con.execute(f"copy sentence_frame to {_sql_string(str(sentences_path(batch_path)))} (format parquet)")
+    finally:
+        con.close()
+    return {"files": len(rows), "articles": sum(1 for r in rows if r["status"] == "ok")}
+
+
+def save_batch(state_path: Path, batch_path: Path) -> None:
+    """Upsert a written batch into the state (by source_file; sentences of new articles only), atomically."""
+    files, sentences = _sql_string(str(batch_path)), _sql_string(str(sentences_path(batch_path)))
     con = _connect(state_path)
     try:
-        con.register("cleaned_frame", frame)
-        con.register("sentence_frame", sentences)
         con.execute("begin transaction")
-        con.execute("delete from cleaned_files where source_file in (select source_file from cleaned_frame)")
-        con.execute(f"insert into cleaned_files ({', '.join(CLEANED_FIELDS)}) select * from cleaned_frame")
+        con.execute(f"delete from cleaned_files where source_file in (select source_file from read_parquet({files}))")
+        con.execute(f"insert into cleaned_files ({', '.join(CLEANED_FIELDS)}) "
+                    f"select {', '.join(CLEANED_FIELDS)} from read_parquet({files})")
         con.execute(
-            "insert into sentences select * from sentence_frame "
+            f"insert into sentences select * from read_parquet({sentences}) "
             "where article_id not in (select distinct article_id from sentences)"
         )
         con.execute("commit")
     finally:
         con.close()
+    batch_path.unlink(missing_ok=True)
+    sentences_path(batch_path).unlink(missing_ok=True)
 
 
 def _sql_string(value: str) -> str:

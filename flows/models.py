@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ MODEL_ORDER = [
     "intermediate/int_actor_mentions",
     "intermediate/int_actor_mentions_chained",
     "intermediate/int_sentence_subjects",
+    "intermediate/int_cue_candidates",
     "intermediate/int_cue_matches",
     "intermediate/int_commitment_cues_attributed",
     "intermediate/int_commitment_stances",
@@ -199,13 +201,39 @@ def run_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, models: 
         sql = model_path(model, sql_dir).read_text(encoding="utf-8")
         started = time.perf_counter()
         try:
-            con.execute(sql)
+            execute_model(con, sql)
         except duckdb.Error as exc:
             raise RuntimeError(f"model {model} failed: {str(exc).splitlines()[0]}") from exc
         seconds = time.perf_counter() - started
         rows = con.execute(f"select count(*) from {model_table(model)}").fetchone()[0]
         runs.append(ModelRun(model, rows, seconds))
     return runs
+
+
+_FOR_EACH = re.compile(r"^-- for each: (.+)$", re.M)
+
+
+def execute_model(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Run a model file. A file with a `-- for each: <query>` header holds two statements: the first
+    creates the table once; the second runs once per row of the query, with each column of the row set
+    as a DuckDB variable (so a pattern taken from a lexicon is a constant, compiled once)."""
+    loop = _FOR_EACH.search(sql)
+    if not loop:
+        con.execute(sql)
+        return
+    statements = duckdb.extract_statements(sql)
+    if len(statements) != 2:
+        raise duckdb.InvalidInputException("a `-- for each:` model needs exactly two statements (create, insert)")
+    create, repeated = statements
+    con.execute(create)
+    result = con.execute(loop.group(1))
+    names = [d[0] for d in result.description]
+    for row in result.fetchall():
+        for name, value in zip(names, row):
+            con.execute(f"set variable {name} = ?", [value])
+        con.execute(repeated)
+    for name in names:
+        con.execute(f"reset variable {name}")
 
 
 def _quote(text: str) -> str:

@@ -7,6 +7,7 @@ Cleaning is batched and mapped over processes; every task that writes takes a pa
 from __future__ import annotations
 
 import contextlib
+import shutil
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -67,16 +68,15 @@ def plan_cleaning(state_path: Path, discovered: list[RawFile]) -> dict[str, list
 
 
 @task
-def clean_files(raw_dir: str, rel_paths: list[str], max_bytes: int, timeout_s: float) -> list[dict]:
-    """Clean one batch of raw files into article rows or reject rows."""
-    return clean_batch(raw_dir, rel_paths, max_bytes, timeout_s)
+def clean_files(raw_dir: str, rel_paths: list[str], batch_path: Path, max_bytes: int, timeout_s: float) -> dict:
+    """Clean one batch of raw files and write the article and reject rows to a Parquet file."""
+    return {"path": batch_path, **load.write_batch(clean_batch(raw_dir, rel_paths, max_bytes, timeout_s), batch_path)}
 
 
 @task(retries=2, retry_delay_seconds=1)
-def save_cleaned(state_path: Path, rows: list[dict]) -> int:
+def save_cleaned(state_path: Path, batch_path: Path) -> None:
     """Store one cleaned batch in the incremental state (survives a failed run)."""
-    load.save_cleaned(state_path, rows)
-    return len(rows)
+    load.save_batch(state_path, batch_path)
 
 
 @task
@@ -243,9 +243,14 @@ def commitments_pipeline(
             t = time.perf_counter()
             to_clean = plan["new"] + plan["changed"]
             batches = _batches(to_clean, settings.batch_size)
-            cleaned = clean_files.map(str(settings.raw_dir), batches, settings.max_file_bytes, settings.doc_timeout_s)
+            batch_dir = settings.batch_dir(run_id)
+            batch_paths = [batch_dir / f"batch-{i:05d}.parquet" for i in range(len(batches))]
+            cleaned = clean_files.map(str(settings.raw_dir), batches, batch_paths,
+                                      settings.max_file_bytes, settings.doc_timeout_s)
             for batch in cleaned:
-                save_cleaned(settings.state_path, batch.result())
+                save_cleaned(settings.state_path, batch.result()["path"])
+            with contextlib.suppress(OSError):
+                batch_dir.rmdir()
             stages["clean"] = time.perf_counter() - t
             _pause_point("cleaned", pause_at, pause_marker)
 
@@ -296,5 +301,6 @@ def commitments_pipeline(
             # a crash in any stage: history records it, the half-built file goes, the published file stays
             _record_crash(settings, run_id, started, stages, exc)
             settings.build_path(run_id).unlink(missing_ok=True)
+            shutil.rmtree(settings.batch_dir(run_id), ignore_errors=True)
             raise
     return asdict(summary)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 from pathlib import Path
 
 
@@ -45,6 +46,9 @@ def remove_stale_builds(warehouse: Path) -> list[Path]:
     for path in warehouse.parent.glob(f".{warehouse.stem}.build-*.duckdb*"):
         path.unlink(missing_ok=True)
         removed.append(path)
+    for folder in warehouse.parent.glob(f".{warehouse.stem}.batches-*"):
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
     return removed
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import ftfy
@@ -108,12 +107,14 @@ def _control_byte_share(data: bytes) -> float:
     return bad / max(len(sample), 1)
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def _control_char_share(text: str) -> float:
     sample = text[:20_000]
     if not sample:
         return 0.0
-    bad = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
-    return bad / len(sample)
+    return len(_CONTROL_CHARS.findall(sample)) / len(sample)
 
 
 # ---------------------------------------------------------------------------
@@ -126,6 +127,12 @@ _ENTITY_RESIDUE = re.compile(
 )
 _LOSSY_OPEN_QUOTE = re.compile(r"(?:(?<=^)|(?<=[\s(\[]))â(?=[^\W\d_])", re.M)
 _LOSSY_CLOSE_QUOTE = re.compile(r"(?<=[^\W\d_.,!?])â(?=[\s,.;:!?)\]]|$)", re.M)
+# mojibake signature: C1 controls, or a UTF-8 lead byte read as cp1252/latin-1 (Â Ã â ...) followed by
+# a continuation byte read the same way; ftfy is the slow part, so it only runs where this is found
+_MOJIBAKE_HINT = re.compile(
+    "[\u0080-\u009f]|[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # only before commas and full stops: French puts a (thin) space before ; : ! ? on purpose
@@ -154,7 +161,8 @@ def repair_text(text: str) -> str:
 def _repair_once(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ENTITY_RESIDUE.sub(_unescape_residue, text)
-    text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True)
+    if _MOJIBAKE_HINT.search(text):  # ftfy is the slow part: only where mojibake can be
+        text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True)
     text = _LOSSY_OPEN_QUOTE.sub("\u201c", text)
     text = _LOSSY_CLOSE_QUOTE.sub("\u201d", text)
     text = _INVISIBLE.sub("", text)

@@ -1,57 +1,55 @@
 -- intermediate.int_cue_matches
 -- Grain: one row per (article_id, sentence_no, rule_id, cue_start): each match of a cue rule
 -- (commitment type, stance or condition); cue_start / cue_end are the token positions of the match.
--- Purpose: every lexicon hit with its span. Rules are candidates only when a sentence token
--- starts with one of the rule's stems (hash join); only those candidates run the rule's regex.
-create or replace table intermediate.int_cue_matches as
+-- Purpose: every lexicon hit with its span, for the candidates of intermediate.int_cue_candidates.
+-- for each: select rule_id as cue_rule_id, pattern as cue_pattern from staging.stg_cue_rules order by rule_id
+-- The runner creates the table once, then runs the insert once per rule with the variables above set,
+-- so each pattern is a constant compiled once (a pattern read from a column is compiled for every row).
+-- In the duckdb CLI: set variable cue_rule_id = 'TD01';
+--   set variable cue_pattern = (select pattern from staging.stg_cue_rules where rule_id = 'TD01');
+create or replace table intermediate.int_cue_matches (
+    article_id varchar,
+    sentence_no integer,
+    cue_id varchar,
+    cue_family varchar,
+    rule_id varchar,
+    label varchar,
+    priority integer,
+    max_actor_gap integer,
+    only_with_stance varchar,
+    matched_text varchar,
+    cue_start integer,
+    cue_end integer
+);
+
+insert into intermediate.int_cue_matches
 with
 
-int_sentence_tokens as (
-    select * from intermediate.int_sentence_tokens
-),
-
-stg_sentences as (
-    select * from staging.stg_sentences
-),
-
-stg_cue_keywords as (
-    select * from staging.stg_cue_keywords
+int_cue_candidates as (
+    select * from intermediate.int_cue_candidates
 ),
 
 stg_cue_rules as (
     select * from staging.stg_cue_rules
 ),
 
-candidate_rules as (
-    select distinct
-        int_sentence_tokens.article_id,
-        int_sentence_tokens.sentence_no,
-        stg_cue_keywords.rule_id
-    from int_sentence_tokens
-    inner join stg_cue_keywords
-        on stg_cue_keywords.stem_key = left(int_sentence_tokens.token_norm, 3)
-    where starts_with(int_sentence_tokens.token_norm, stg_cue_keywords.stem)
-),
-
 confirmed as (
     select
-        candidate_rules.article_id,
-        candidate_rules.sentence_no,
+        int_cue_candidates.article_id,
+        int_cue_candidates.sentence_no,
         stg_cue_rules.cue_family,
         stg_cue_rules.rule_id,
         stg_cue_rules.label,
         stg_cue_rules.priority,
         stg_cue_rules.max_actor_gap,
         stg_cue_rules.only_with_stance,
-        stg_sentences.sentence,
-        unnest(regexp_extract_all(stg_sentences.sentence_lc, stg_cue_rules.pattern)) as matched_lc,
-        stg_sentences.sentence_lc
-    from candidate_rules
+        int_cue_candidates.sentence,
+        unnest(regexp_extract_all(int_cue_candidates.sentence_lc, getvariable('cue_pattern'))) as matched_lc,
+        int_cue_candidates.sentence_lc
+    from int_cue_candidates
     inner join stg_cue_rules
-        on stg_cue_rules.rule_id = candidate_rules.rule_id
-    inner join stg_sentences
-        on stg_sentences.article_id = candidate_rules.article_id
-        and stg_sentences.sentence_no = candidate_rules.sentence_no
+        on stg_cue_rules.rule_id = int_cue_candidates.rule_id
+    where int_cue_candidates.rule_id = getvariable('cue_rule_id')
 ),
 
 -- the same text matched twice in one sentence is one cue (at its first position)
