@@ -16,6 +16,7 @@ import os
 import re
 import signal
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,8 @@ from flows.textclean import (
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+WARC_SUFFIXES = (".warc", ".warc.gz")
+WARC_RECORD_SEPARATOR = "#record-"
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 SIDECAR_SUFFIX = ".meta.json"
 SIDECAR_FIELDS = ("url", "published", "source_name", "title")
@@ -73,6 +76,12 @@ class CleanedFile:
     n_duplicates_removed: int | None = None
     dropped_kinds: str | None = None
     cleaner_version: str = CLEANER_VERSION
+    container_file: str | None = None
+
+    def __post_init__(self):
+        # the raw file a row came from: the file itself, or the WARC archive holding the record
+        if self.container_file is None:
+            self.container_file = self.source_file.split(WARC_RECORD_SEPARATOR)[0]
 
     def as_row(self) -> dict:
         return dataclasses.asdict(self)
@@ -286,6 +295,83 @@ def clean_file(raw_dir: Path, rel_path: str, max_bytes: int, timeout_s: float = 
     return clean_bytes(data, rel_path, read_sidecar(raw_dir, rel_path), timeout_s)
 
 
+def is_warc(rel_path: str) -> bool:
+    return rel_path.lower().endswith(WARC_SUFFIXES)
+
+
+def clean_warc(raw_dir: Path, rel_path: str, max_bytes: int, timeout_s: float = 0) -> Iterator[CleanedFile]:
+    """Stream a WARC file: one article (or reject) per HTML response record, then one row for the archive.
+
+    Records are read one at a time (warcio), so memory stays flat however large the archive is. Each
+    record keeps its target URI and WARC date; its source_file is `<archive>#record-<n>`.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    path = raw_dir / rel_path
+    n_records = n_html = 0
+    digest = hashlib.sha256()
+    problem = None
+    try:
+        if path.is_symlink():
+            raise OSError("symbolic link (not followed)")
+        with open(path, "rb") as handle:
+            hashing = _HashingReader(handle, digest)
+            for record in ArchiveIterator(hashing):
+                n_records += 1
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                content_type = (record.http_headers.get_header("Content-Type") or "").lower()
+                if "html" not in content_type:
+                    continue
+                n_html += 1
+                record_path = f"{rel_path}{WARC_RECORD_SEPARATOR}{n_records}"
+                payload = record.content_stream().read(max_bytes + 1)
+                if len(payload) > max_bytes:
+                    yield CleanedFile(source_file=record_path, raw_sha256=None, size_bytes=len(payload),
+                                      status="rejected", reason=f"record larger than the {max_bytes // 1_000_000} MB cap")
+                    continue
+                sidecar = {"url": record.rec_headers.get_header("WARC-Target-URI"),
+                           "published": record.rec_headers.get_header("WARC-Date")}
+                cleaned = clean_bytes(payload, record_path, {k: v for k, v in sidecar.items() if v}, timeout_s)
+                cleaned.input_kind = "warc-html"
+                yield cleaned
+            for _ in iter(lambda: hashing.read(1 << 20), b""):
+                pass
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+        problem = f"unreadable WARC after {n_records} records: {str(exc).splitlines()[0][:200]}"
+    yield CleanedFile(source_file=rel_path, raw_sha256=digest.hexdigest(), size_bytes=path.stat().st_size
+                      if path.exists() else None, status="container", input_kind="warc",
+                      reason=problem or f"{n_records} records, {n_html} HTML responses")
+
+
+class _HashingReader:
+    """A file wrapper that hashes what is read through it (the archive's content hash, in one pass)."""
+
+    def __init__(self, handle, digest):
+        self._handle, self._digest = handle, digest
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._handle.read(size)
+        self._digest.update(data)
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self._handle.readline(size)
+        self._digest.update(data)
+        return data
+
+
+def iter_cleaned(raw_dir: str, rel_paths: list[str], max_bytes: int, timeout_s: float) -> Iterator[dict]:
+    """Clean raw files one by one (WARC archives record by record), yielding rows."""
+    for rel in rel_paths:
+        if is_warc(rel):
+            for cleaned in clean_warc(Path(raw_dir), rel, max_bytes, timeout_s):
+                yield cleaned.as_row()
+        else:
+            yield clean_file(Path(raw_dir), rel, max_bytes, timeout_s).as_row()
+
+
 def clean_batch(raw_dir: str, rel_paths: list[str], max_bytes: int, timeout_s: float) -> list[dict]:
-    """Clean a batch of raw files; one row per file, in order."""
-    return [clean_file(Path(raw_dir), rel, max_bytes, timeout_s).as_row() for rel in rel_paths]
+    """Clean a batch of raw files; one row per file (per record for WARC archives), in order."""
+    return list(iter_cleaned(raw_dir, rel_paths, max_bytes, timeout_s))

@@ -86,13 +86,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = make_settings(args.raw_dir, args.warehouse)
     if not settings.raw_dir.is_dir():
         raise UserError(f"raw folder not found: {settings.raw_dir}")
-    from prefect.task_runners import ProcessPoolTaskRunner
-
     from flows.models import LexiconError
     from flows.pipeline import ChecksFailed, commitments_pipeline
     from flows.publish import RunInProgress
 
-    flow = commitments_pipeline.with_options(task_runner=ProcessPoolTaskRunner(max_workers=args.workers))
+    flow = commitments_pipeline.with_options(task_runner=task_runner(args.task_runner, args.workers, args.dask_address))
     try:
         with prefect_api():
             summary = flow(raw_dir=str(settings.raw_dir), warehouse=str(settings.warehouse),
@@ -102,6 +100,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     print(format_summary(summary))
     return 0
+
+
+def task_runner(kind: str, workers: int, dask_address: str | None = None):
+    """Cleaning batches map over processes on this machine, or over a Dask cluster (prefect-dask)."""
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                              "dashboard_address": None})
+    from prefect.task_runners import ProcessPoolTaskRunner
+
+    return ProcessPoolTaskRunner(max_workers=workers)
 
 
 def format_summary(summary: dict) -> str:
@@ -356,6 +368,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", default=None, help="published DuckDB file (default: warehouse/commitments.duckdb)")
     run.add_argument("--batch-size", type=int, default=500, help="files per cleaning task (default 500)")
     run.add_argument("--workers", type=int, default=2, help="cleaning processes (default 2)")
+    run.add_argument("--task-runner", choices=["process", "dask"], default="process",
+                     help="where cleaning batches run: local processes (default) or a Dask cluster")
+    run.add_argument("--dask-address", default=None,
+                     help="tcp://HOST:PORT of a Dask scheduler (default with --task-runner dask: a temporary "
+                          "LocalCluster of --workers processes)")
     run.add_argument("--timeout", type=float, default=20.0, help="seconds allowed to clean one document (default 20)")
     run.add_argument("--wait", action="store_true", help="wait for a run in progress instead of exiting")
     run.add_argument("--verbose", action="store_true", help="show Prefect's logs")

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.clean import HTML_SUFFIXES, SIDECAR_SUFFIX, TEXT_SUFFIXES
+from flows.clean import HTML_SUFFIXES, SIDECAR_SUFFIX, TEXT_SUFFIXES, is_warc
 
 ARTICLE_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES
 
@@ -54,7 +54,8 @@ def discover_raw_files(raw_dir: Path, max_bytes: int) -> list[RawFile]:
                 found.append(RawFile(rel, None, None, "symbolic link (not followed)"))
                 continue
             try:
-                size, digest = hash_file(path, max_bytes)
+                # a WARC archive is streamed record by record: the size cap applies to its records
+                size, digest = hash_file(path, max_bytes if not is_warc(rel) else 1 << 62)
             except FileNotFoundError:
                 found.append(RawFile(rel, None, None, "file disappeared before it could be read"))
                 continue

@@ -45,10 +45,17 @@ def _connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 
 
 def init_state(state_path: Path) -> None:
-    """Create the state file and its tables if missing."""
+    """Create the state file and its tables if missing; a cleaning cache of another shape is dropped
+    (its files are simply cleaned again), the run history is kept."""
     state_path.parent.mkdir(parents=True, exist_ok=True)
     con = _connect(state_path)
     try:
+        columns = [r[0] for r in con.execute(
+            "select column_name from duckdb_columns() where table_name = 'cleaned_files' order by column_index"
+        ).fetchall()]
+        if columns and columns[:len(CLEANED_FIELDS)] != CLEANED_FIELDS:
+            con.execute("drop table cleaned_files")
+            con.execute("drop table if exists sentences")
         for ddl in STATE_DDL:
             con.execute(ddl)
     finally:
@@ -61,7 +68,8 @@ def plan_increment(state_path: Path, discovered: list[RawFile]) -> dict[str, lis
     try:
         known = dict(
             (row[0], (row[1], row[2]))
-            for row in con.execute("select source_file, raw_sha256, cleaner_version from cleaned_files").fetchall()
+            for row in con.execute("select source_file, raw_sha256, cleaner_version from cleaned_files "
+                                   "where source_file = container_file").fetchall()
         )
     finally:
         con.close()
@@ -135,24 +143,51 @@ def write_batch(rows: list[dict], batch_path: Path) -> dict[str, int]:
     return {"files": len(rows), "articles": sum(1 for r in rows if r["status"] == "ok")}
 
 
-def save_batch(state_path: Path, batch_path: Path) -> None:
-    """Upsert a written batch into the state (by source_file; sentences of new articles only), atomically."""
-    files, sentences = _sql_string(str(batch_path)), _sql_string(str(sentences_path(batch_path)))
+def write_batch_parts(rows: Iterable[dict], batch_path: Path, part_size: int = 500) -> list[Path]:
+    """Write rows as Parquet parts of at most part_size rows (a WARC archive streams through here)."""
+    parts, chunk = [], []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= part_size:
+            parts.append(_write_part(chunk, batch_path, len(parts)))
+            chunk = []
+    if chunk or not parts:
+        parts.append(_write_part(chunk, batch_path, len(parts)))
+    return parts
+
+
+def _write_part(rows: list[dict], batch_path: Path, part_no: int) -> Path:
+    path = batch_path.with_name(f"{batch_path.stem}-part{part_no:04d}.parquet")
+    write_batch(rows, path)
+    return path
+
+
+def save_batch(state_path: Path, rel_paths: list[str], parts: list[Path]) -> None:
+    """Replace what the state knows of these raw files with the written parts, in one transaction.
+
+    Rows are replaced by container (the raw file), so a changed WARC archive drops its old records.
+    Sentences are stored for articles not seen before.
+    """
     con = _connect(state_path)
     try:
         con.execute("begin transaction")
-        con.execute(f"delete from cleaned_files where source_file in (select source_file from read_parquet({files}))")
-        con.execute(f"insert into cleaned_files ({', '.join(CLEANED_FIELDS)}) "
-                    f"select {', '.join(CLEANED_FIELDS)} from read_parquet({files})")
-        con.execute(
-            f"insert into sentences select * from read_parquet({sentences}) "
-            "where article_id not in (select distinct article_id from sentences)"
-        )
+        con.register("batch_files", pd.DataFrame({"container_file": rel_paths}, dtype=object))
+        con.execute("delete from cleaned_files where container_file in (select container_file from batch_files)")
+        for part in parts:
+            files, sentences = _sql_string(str(part)), _sql_string(str(sentences_path(part)))
+            con.execute(f"delete from cleaned_files where source_file in (select source_file from read_parquet({files}))")
+            con.execute(f"insert into cleaned_files ({', '.join(CLEANED_FIELDS)}) "
+                        f"select {', '.join(CLEANED_FIELDS)} from read_parquet({files})")
+            con.execute(
+                f"insert into sentences select * from read_parquet({sentences}) "
+                "where article_id not in (select distinct article_id from sentences)"
+            )
         con.execute("commit")
     finally:
         con.close()
-    batch_path.unlink(missing_ok=True)
-    sentences_path(batch_path).unlink(missing_ok=True)
+    for part in parts:
+        part.unlink(missing_ok=True)
+        sentences_path(part).unlink(missing_ok=True)
 
 
 def _sql_string(value: str) -> str:
@@ -168,7 +203,7 @@ def build_raw_layer(con: duckdb.DuckDBPyConnection, state_path: Path) -> dict[st
             """create or replace table raw.articles as
             select cleaned_files.* exclude (cleaned_at)
             from state.cleaned_files
-            inner join state.inventory on inventory.source_file = cleaned_files.source_file
+            inner join state.inventory on inventory.source_file = cleaned_files.container_file
             where cleaned_files.status = 'ok' and inventory.problem is null"""
         )
         con.execute(
@@ -178,8 +213,10 @@ def build_raw_layer(con: duckdb.DuckDBPyConnection, state_path: Path) -> dict[st
             union all
             select cleaned_files.source_file, cleaned_files.reason, cleaned_files.size_bytes, cleaned_files.raw_sha256
             from state.cleaned_files
-            inner join state.inventory on inventory.source_file = cleaned_files.source_file
-            where cleaned_files.status = 'rejected' and inventory.problem is null"""
+            inner join state.inventory on inventory.source_file = cleaned_files.container_file
+            where (cleaned_files.status = 'rejected'
+                   or (cleaned_files.status = 'container' and cleaned_files.reason like 'unreadable%'))
+                and inventory.problem is null"""
         )
         con.execute(
             """create or replace table raw.sentences as
@@ -229,7 +266,7 @@ def copy_history(con: duckdb.DuckDBPyConnection, state_path: Path) -> None:
                    raw_chars, clean_chars, n_paragraphs, n_lines_dropped, n_duplicates_removed, dropped_kinds,
                    cleaner_version, cleaned_at
             from state.cleaned_files
-            where source_file in (select source_file from state.inventory)"""
+            where container_file in (select source_file from state.inventory)"""
         )
     finally:
         con.execute("detach state")

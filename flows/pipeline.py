@@ -21,7 +21,7 @@ from prefect.context import get_run_context
 from prefect.task_runners import ProcessPoolTaskRunner
 
 from flows import load, models, report, validate
-from flows.clean import clean_batch
+from flows.clean import iter_cleaned
 from flows.config import SQL_DIR, Settings, make_settings
 from flows.discover import RawFile, discover_raw_files
 from flows.publish import publish_file, remove_stale_builds, run_lock
@@ -68,15 +68,15 @@ def plan_cleaning(state_path: Path, discovered: list[RawFile]) -> dict[str, list
 
 
 @task
-def clean_files(raw_dir: str, rel_paths: list[str], batch_path: Path, max_bytes: int, timeout_s: float) -> dict:
-    """Clean one batch of raw files and write the article and reject rows to a Parquet file."""
-    return {"path": batch_path, **load.write_batch(clean_batch(raw_dir, rel_paths, max_bytes, timeout_s), batch_path)}
+def clean_files(raw_dir: str, rel_paths: list[str], batch_path: Path, max_bytes: int, timeout_s: float) -> list[Path]:
+    """Clean one batch of raw files, streaming the article and reject rows into Parquet parts."""
+    return load.write_batch_parts(iter_cleaned(raw_dir, rel_paths, max_bytes, timeout_s), batch_path)
 
 
 @task(retries=2, retry_delay_seconds=1)
-def save_cleaned(state_path: Path, batch_path: Path) -> None:
+def save_cleaned(state_path: Path, rel_paths: list[str], parts: list[Path]) -> None:
     """Store one cleaned batch in the incremental state (survives a failed run)."""
-    load.save_batch(state_path, batch_path)
+    load.save_batch(state_path, rel_paths, parts)
 
 
 @task
@@ -247,8 +247,8 @@ def commitments_pipeline(
             batch_paths = [batch_dir / f"batch-{i:05d}.parquet" for i in range(len(batches))]
             cleaned = clean_files.map(str(settings.raw_dir), batches, batch_paths,
                                       settings.max_file_bytes, settings.doc_timeout_s)
-            for batch in cleaned:
-                save_cleaned(settings.state_path, batch.result()["path"])
+            for rel_paths, parts in zip(batches, cleaned):
+                save_cleaned(settings.state_path, rel_paths, parts.result())
             with contextlib.suppress(OSError):
                 batch_dir.rmdir()
             stages["clean"] = time.perf_counter() - t

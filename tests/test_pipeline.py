@@ -184,3 +184,13 @@ def test_a_second_run_while_one_is_running_exits_with_a_message(sample_raw, tmp_
         code, _, err = run_cli(capsys, "run", "--raw-dir", str(sample_raw), "--warehouse", str(warehouse))
     assert code == 1 and "another run is already building" in err
     assert not warehouse.exists()
+
+
+def test_cleaning_batches_run_on_a_dask_cluster_of_two_workers(prefect_api_url, sample_raw, tmp_path, capsys):
+    warehouse = tmp_path / "wh" / "commitments.duckdb"
+    code, out, err = run_cli(capsys, "run", "--raw-dir", str(sample_raw), "--warehouse", str(warehouse),
+                             "--task-runner", "dask", "--workers", "2", "--batch-size", "2")
+    assert code == 0, err
+    assert "5 found, 5 new" in out
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select count(*) from marts.fct_commitments").fetchone()[0] > 0

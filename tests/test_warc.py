@@ -1,0 +1,88 @@
+"""WARC input: an archive is read as a stream of HTML responses, each an article with its URI and date."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import duckdb
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from flows import cli
+from flows.clean import clean_warc
+
+ARTICLE = """<html><head><title>{title}</title></head><body><nav>Home World</nav><article><h1>{title}</h1>
+<p>{body}</p><p>The decision was announced after a cabinet meeting on Tuesday, officials said.</p></article>
+<footer>Copyright 2026</footer></body></html>"""
+
+
+def write_warc(path: Path, records: list[tuple[str, str, str, bytes]]) -> None:
+    """records: (uri, date, content type, payload)"""
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=path.name.endswith(".gz"))
+        for uri, date, content_type, payload in records:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+            record = writer.create_warc_record(uri, "response", payload=io.BytesIO(payload), http_headers=headers,
+                                               warc_headers_dict={"WARC-Date": date})
+            writer.write_record(record)
+
+
+def page(title: str, body: str) -> bytes:
+    return ARTICLE.format(title=title, body=body).encode("utf-8")
+
+
+RECORDS = [
+    ("https://news.example/nl", "2026-02-01T08:00:00Z", "text/html; charset=utf-8",
+     page("Dutch pledge", "The Netherlands will provide 3 billion euros in military aid to Ukraine next year, the defence minister said.")),
+    ("https://news.example/img", "2026-02-01T09:00:00Z", "image/png", b"\x89PNG\r\n\x1a\n"),
+    ("https://news.example/empty", "2026-02-01T10:00:00Z", "text/html", b"<html><body><script>x()</script></body></html>"),
+    ("https://news.example/fi", "2026-02-02T08:00:00Z", "text/html",
+     page("Finnish troops", "Finland ruled out sending troops to Ukraine, the president said in Helsinki on Monday.")),
+]
+
+
+def test_a_warc_archive_yields_one_row_per_html_response_and_one_for_the_archive(tmp_path):
+    write_warc(tmp_path / "crawl.warc.gz", RECORDS)
+    rows = list(clean_warc(tmp_path, "crawl.warc.gz", 1_000_000))
+    by_status = {}
+    for row in rows:
+        by_status.setdefault(row.status, []).append(row)
+    assert [r.url for r in by_status["ok"]] == ["https://news.example/nl", "https://news.example/fi"]
+    assert by_status["ok"][0].published.startswith("2026-02-01")
+    assert all(r.container_file == "crawl.warc.gz" for r in rows)
+    assert [r.source_file for r in by_status["rejected"]] == ["crawl.warc.gz#record-3"]
+    assert len(by_status["container"]) == 1 and "4 records, 3 HTML responses" in by_status["container"][0].reason
+
+
+def test_records_are_streamed_so_a_broken_tail_keeps_the_records_before_it(tmp_path):
+    path = tmp_path / "cut.warc"
+    write_warc(path, RECORDS)
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * 0.9)])
+    rows = list(clean_warc(tmp_path, "cut.warc", 1_000_000))
+    assert rows[0].status == "ok" and rows[0].url == "https://news.example/nl"
+    assert rows[-1].status == "container"
+
+
+@pytest.mark.e2e
+def test_a_run_publishes_warc_articles_and_replaces_them_when_the_archive_changes(prefect_api_url, tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_warc(raw / "crawl.warc.gz", RECORDS)
+    warehouse = tmp_path / "wh" / "commitments.duckdb"
+    assert cli.main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse)]) == 0
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert {r[0] for r in con.execute("select url from staging.stg_articles").fetchall()} == {
+        "https://news.example/nl", "https://news.example/fi"}
+    facts = set(con.execute("select actor_code, commitment_type, stance from marts.fct_commitment_mentions").fetchall())
+    assert ("NLD", "military_aid", "committed") in facts and ("FIN", "troop_deployment", "declined") in facts
+    con.close()
+    capsys.readouterr()
+    assert cli.main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse)]) == 0
+    assert "1 found, 0 new, 0 changed, 1 unchanged" in capsys.readouterr().out
+    write_warc(raw / "crawl.warc.gz", RECORDS[:1])
+    assert cli.main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse)]) == 0
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select count(*) from staging.stg_articles").fetchone()[0] == 1
