@@ -173,7 +173,7 @@ def run_benchmark(n_docs: int, kind: str, workdir: Path, workers: int, batch_siz
     with prefect_api():
         flow(raw_dir=str(raw), warehouse=str(warehouse), batch_size=batch_size)
     rerun_seconds = time.perf_counter() - started
-    rss_own, rss_children = peak_rss_mb()
+    rss_own, rss_children = peak_rss_mb()  # before the yardstick runs in this process
     con = duckdb.connect(str(warehouse), read_only=True)
     first_run = con.execute("select stage_seconds, rows_per_layer from audit.runs order by started_at limit 1").fetchone()
     con.close()

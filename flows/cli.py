@@ -126,7 +126,10 @@ def format_summary(summary: dict) -> str:
     for source_file, reason in summary["rejects"]:
         shown = source_file if source_file.isprintable() else source_file.encode("unicode_escape").decode("ascii")
         lines.append(f"  rejected {shown}: {reason}")
-    lines.append("rows: " + ", ".join(f"{k} {v}" for k, v in summary["rows"].items() if k.startswith("marts.")))
+    if summary.get("message"):
+        lines.append(summary["message"])
+    if summary["rows"]:
+        lines.append("rows: " + ", ".join(f"{k} {v}" for k, v in summary["rows"].items() if k.startswith("marts.")))
     lines.append(f"warehouse: {summary['warehouse']}")
     lines.append(f"report: {summary['report']}")
     if summary.get("flow_run_id"):
@@ -166,13 +169,12 @@ def check_read_only(sql: str) -> None:
     import duckdb
 
     try:
-        statements = duckdb.extract_statements(sql)
+        kinds = [statement.type.name for statement in duckdb.extract_statements(sql)]
     except duckdb.Error as exc:
         raise UserError(f"SQL error: {str(exc).splitlines()[0]}") from None
-    if not statements:
+    if not kinds:
         raise UserError("no SQL statement given")
-    for statement in statements:
-        kind = statement.type.name
+    for kind in kinds:
         if kind not in READ_STATEMENTS:
             raise UserError(
                 f"refused: {kind} statements are not allowed; `commitments sql` is read-only "

@@ -7,6 +7,7 @@ reused by the next run. Every function opens and closes its own connection from 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,7 +34,7 @@ STATE_DDL = [
         run_id varchar, flow_run_id varchar, started_at timestamp, ended_at timestamp, status varchar,
         message varchar, raw_dir varchar, files_found integer, files_new integer, files_changed integer,
         files_unchanged integer, files_rejected integer, articles integer, non_english integer,
-        rows_per_layer varchar, stage_seconds varchar, model_stats varchar)""",
+        rows_per_layer varchar, stage_seconds varchar, model_stats varchar, fingerprint varchar)""",
     """create table if not exists check_results (
         run_id varchar, check_name varchar, check_kind varchar, passed boolean, n_failing integer,
         sample varchar, checked_at timestamp default current_timestamp)""",
@@ -58,6 +59,8 @@ def init_state(state_path: Path) -> None:
             con.execute("drop table if exists sentences")
         for ddl in STATE_DDL:
             con.execute(ddl)
+        for column in ("model_stats", "fingerprint"):  # history written by an older version
+            con.execute(f"alter table runs add column if not exists {column} varchar")
     finally:
         con.close()
 
@@ -84,6 +87,35 @@ def plan_increment(state_path: Path, discovered: list[RawFile]) -> dict[str, lis
         else:
             plan["unchanged"].append(raw.source_file)
     return plan
+
+
+def inputs_fingerprint(discovered: list[RawFile], sql_dir: Path) -> str:
+    """A hash of everything a build depends on: the raw files' hashes, the cleaner, the SQL and lexicons."""
+    digest = hashlib.sha256(CLEANER_VERSION.encode())
+    for raw in sorted(discovered, key=lambda f: f.source_file):
+        digest.update(f"{raw.source_file}\0{raw.raw_sha256}\0{raw.problem}\n".encode())
+    for path in sorted(sql_dir.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(sql_dir)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def published_fingerprint(warehouse: Path) -> str | None:
+    """The fingerprint of the run that built the published warehouse (read from the file itself)."""
+    if not warehouse.is_file():
+        return None
+    try:
+        con = _connect(warehouse, read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        row = con.execute("select fingerprint from audit.runs where status = 'published' "
+                          "order by started_at desc limit 1").fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return row[0] if row else None
 
 
 def save_inventory(state_path: Path, discovered: list[RawFile]) -> None:

@@ -221,7 +221,7 @@ def execute_model(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     if not loop:
         con.execute(sql)
         return
-    statements = duckdb.extract_statements(sql)
+    statements = [statement.query for statement in duckdb.extract_statements(sql)]
     if len(statements) != 2:
         raise duckdb.InvalidInputException("a `-- for each:` model needs exactly two statements (create, insert)")
     create, repeated = statements

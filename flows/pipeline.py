@@ -27,6 +27,9 @@ from flows.discover import RawFile, discover_raw_files
 from flows.publish import publish_file, remove_stale_builds, run_lock
 
 
+BUILD_MEMORY_LIMIT = "768MB"
+
+
 class ChecksFailed(RuntimeError):
     """Blocking checks failed: nothing was published."""
 
@@ -83,7 +86,8 @@ def save_cleaned(state_path: Path, rel_paths: list[str], parts: list[Path]) -> N
 def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path) -> dict:
     """Build a new warehouse file: raw layer, lexicon seeds, every SQL model in order, docs."""
     seeds = models.read_seeds(sql_dir / "seeds")
-    con = duckdb.connect(str(build_path))
+    # a bounded buffer pool (DuckDB spills to disk past it) keeps the flow's memory flat at any corpus size
+    con = duckdb.connect(str(build_path), config={"memory_limit": BUILD_MEMORY_LIMIT})
     try:
         for schema in models.SCHEMAS:
             con.execute(f"create schema if not exists {schema}")
@@ -171,6 +175,25 @@ def _record_crash(settings: Settings, run_id: str, started: datetime, stages: di
         }, [])
 
 
+def _record_unchanged_run(settings: Settings, run_id: str, started: datetime, stages: dict,
+                          discovered: list[RawFile], plan: dict) -> dict:
+    """A run with nothing to do: recorded in the history, the published warehouse left as it is."""
+    report_path = settings.reports_dir / "latest.html"
+    summary = RunSummary(
+        run_id=run_id, flow_run_id=_flow_run_id(), status="unchanged", warehouse=str(settings.warehouse),
+        report=str(report_path) if report_path.exists() else None, files_found=len(discovered),
+        files_unchanged=len(plan["unchanged"]), files_rejected=len(plan["problem"]),
+        message="nothing changed since the last published run; the warehouse is current",
+    )
+    load.record_run(settings.state_path, {
+        "run_id": run_id, "flow_run_id": summary.flow_run_id, "started_at": started,
+        "ended_at": datetime.now(timezone.utc).replace(tzinfo=None), "status": "unchanged",
+        "message": summary.message, "raw_dir": str(settings.raw_dir), "files_found": summary.files_found,
+        "files_unchanged": summary.files_unchanged, "stage_seconds": stages,
+    }, [])
+    return asdict(summary)
+
+
 def _pause_point(stage: str, pause_at: str | None, marker: str | None) -> None:
     """Test hook: at `pause_at`, write `marker` and wait, so a test can kill the run at that stage."""
     if pause_at == stage and marker:
@@ -238,7 +261,11 @@ def commitments_pipeline(
             t = time.perf_counter()
             discovered = discover(settings.raw_dir, settings.max_file_bytes)
             plan = plan_cleaning(settings.state_path, discovered)
+            fingerprint = load.inputs_fingerprint(discovered, SQL_DIR)
             stages["discover"] = time.perf_counter() - t
+            if load.published_fingerprint(settings.warehouse) == fingerprint:
+                # nothing a build depends on has changed: the published warehouse is current
+                return _record_unchanged_run(settings, run_id, started, stages, discovered, plan)
 
             t = time.perf_counter()
             to_clean = plan["new"] + plan["changed"]
@@ -283,7 +310,7 @@ def commitments_pipeline(
                 "files_unchanged": summary.files_unchanged, "files_rejected": summary.files_rejected,
                 "articles": summary.articles, "non_english": summary.non_english,
                 "rows_per_layer": rows,
-                "stage_seconds": stages, "model_stats": built["models"],
+                "stage_seconds": stages, "model_stats": built["models"], "fingerprint": fingerprint,
             }
             summary.report = record_and_report(build_path, settings.state_path, settings.reports_dir, run_row, checks)
             _pause_point("checked", pause_at, pause_marker)

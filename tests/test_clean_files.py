@@ -119,3 +119,14 @@ def test_a_directory_named_like_a_file_is_rejected(tmp_path):
     (tmp_path / "folder.txt").mkdir()
     result = clean_file(tmp_path, "folder.txt", 1_000_000)
     assert result.status == "rejected" and "directory" in result.reason
+
+
+def test_a_file_that_changed_after_listing_is_cleaned_as_read_with_its_new_hash(tmp_path):
+    from flows.discover import discover_raw_files
+
+    (tmp_path / "a.txt").write_text("Austria will send 50 medics to Ukraine after a ceasefire, Vienna said on Monday.")
+    listed = discover_raw_files(tmp_path, 1_000_000)[0]
+    (tmp_path / "a.txt").write_text("Austria will send 80 medics to Ukraine after a ceasefire, Vienna said on Tuesday.")
+    result = clean_file(tmp_path, "a.txt", 1_000_000)
+    assert result.status == "ok" and "80 medics" in result.body
+    assert result.raw_sha256 != listed.raw_sha256

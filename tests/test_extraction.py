@@ -108,6 +108,7 @@ def test_signing_an_agreement_is_an_agreement_for_each_signatory():
     ("Britain pledged 1.6 billion pounds ($2 billion) to Ukraine.", 1.6e9, "GBP"),
     ("France will send several thousand troops to Ukraine.", None, "troops"),
     ("Poland will send 15,000-30,000 soldiers to Ukraine.", 15000.0, "troops"),
+    ("Norway will deliver 30 F-16 fighter jets to Ukraine.", 30.0, "jets"),
 ])
 def test_quantity_is_parsed_with_value_and_unit(sentence, value, unit):
     con = one(sentence + " Officials confirmed the decision on Monday after a meeting of the cabinet.")

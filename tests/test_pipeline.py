@@ -99,6 +99,15 @@ def test_flow_run_is_recorded_by_the_prefect_api(published):
     assert flow_run.state.is_completed()
 
 
+def test_findings_are_published_as_prefect_artifacts(published):
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        for key in ("commitments-run", "commitments-facts", "commitments-checks"):
+            artifact = client.read_latest_artifacts(limit=100)
+            assert any(a.key == key for a in artifact), key
+
+
 def test_flow_run_is_listed_by_prefect_flow_run_ls(published, prefect_api_url):
     import os
     import subprocess
@@ -117,11 +126,13 @@ def test_rerun_cleans_only_what_changed(published, capsys):
     raw, warehouse = published["raw"], published["warehouse"]
     code, out, _ = run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse))
     assert code == 0 and "6 found, 0 new, 0 changed, 6 unchanged" in out
+    assert "nothing changed since the last published run" in out
     (raw / "japan.html").write_text(HTML_PAGE.replace("3 billion", "4 billion"), encoding="utf-8")
     code, out, _ = run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse))
     assert code == 0 and "6 found, 0 new, 1 changed, 5 unchanged" in out
     con = duckdb.connect(str(warehouse), read_only=True)
-    assert con.execute("select count(*) from audit.runs where status = 'published'").fetchone()[0] == 3
+    statuses = [r[0] for r in con.execute("select status from audit.runs order by started_at").fetchall()]
+    assert statuses == ["published", "unchanged", "published"]
 
 
 def test_broken_files_are_rejected_and_the_rest_published_without_touching_raw(prefect_api_url, sample_raw, tmp_path, capsys):
@@ -146,6 +157,7 @@ def test_broken_files_are_rejected_and_the_rest_published_without_touching_raw(p
 def test_a_failing_check_leaves_the_published_warehouse_byte_for_byte(published, capsys, monkeypatch, tmp_path):
     warehouse = published["warehouse"]
     before = warehouse.read_bytes()
+    (published["raw"] / "new.txt").write_text("Latvia will send 50 instructors to Ukraine, Riga said on Monday evening.")
     failing = tmp_path / "always_fails.sql"
     failing.write_text("-- audit made to fail on purpose\nselect 1 as offending_row")
     original = validate.audit_paths

@@ -116,9 +116,26 @@ def test_a_run_killed_at_any_stage_leaves_a_good_warehouse_and_the_next_run_succ
     assert not list(warehouse.parent.glob(".*build*"))
 
 
+def test_ad_hoc_sql_works_while_a_run_is_building(published, tmp_path):
+    raw, warehouse = published
+    (raw / "portugal.txt").write_text(EXTRA_ARTICLE, encoding="utf-8")
+    marker = tmp_path / "building"
+    run = start_run(raw, warehouse, "--pause-at", "built", "--pause-marker", str(marker))
+    try:
+        wait_for(marker, run)
+        query = subprocess.run([COMMITMENTS, "sql", "select count(*) as n from marts.fct_commitments",
+                                "--format", "csv", "--warehouse", str(warehouse)],
+                               capture_output=True, text=True, timeout=60)
+    finally:
+        kill_group(run)
+    assert query.returncode == 0, query.stderr
+    assert int(query.stdout.splitlines()[1]) > 0
+
+
 def test_two_runs_at_once_never_overlap(published, tmp_path):
     raw, warehouse = published
     before = digest(warehouse)
+    (raw / "portugal.txt").write_text(EXTRA_ARTICLE, encoding="utf-8")
     marker = tmp_path / "first-holds-the-lock"
     first = start_run(raw, warehouse, "--pause-at", "built", "--pause-marker", str(marker))
     wait_for(marker, first)
