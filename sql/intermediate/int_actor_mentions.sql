@@ -14,15 +14,38 @@ stg_actor_aliases as (
     select * from staging.stg_actor_aliases
 ),
 
-sentence_token_lists as (
+-- the next four tokens of every token, for n-grams of up to five tokens
+token_windows as (
     select
         article_id,
         sentence_no,
-        list(match_norm order by token_no) as norms,
-        list(match_clean order by token_no) as cleans,
-        count(*) as n_tokens
+        token_no,
+        match_norm as norm_1,
+        lead(match_norm, 1) over sentence_order as norm_2,
+        lead(match_norm, 2) over sentence_order as norm_3,
+        lead(match_norm, 3) over sentence_order as norm_4,
+        lead(match_norm, 4) over sentence_order as norm_5,
+        match_clean as clean_1,
+        lead(match_clean, 1) over sentence_order as clean_2,
+        lead(match_clean, 2) over sentence_order as clean_3,
+        lead(match_clean, 3) over sentence_order as clean_4,
+        lead(match_clean, 4) over sentence_order as clean_5
     from int_sentence_tokens
-    group by article_id, sentence_no
+    window sentence_order as (partition by article_id, sentence_no order by token_no)
+),
+
+-- an n-gram can only match if it starts like an alias (or a pronoun phrase) does
+possible_first_tokens as (
+    select distinct split_part(alias_norm, ' ', 1) as first_token from stg_actor_aliases
+    union
+    select unnest(['we', 'i', 'he', 'she', 'they', 'it', 'both', 'the'])
+),
+
+candidate_starts as (
+    select token_windows.*
+    from token_windows
+    semi join possible_first_tokens
+        on possible_first_tokens.first_token = token_windows.norm_1
 ),
 
 ngram_sizes as (
@@ -31,20 +54,31 @@ ngram_sizes as (
 
 ngrams as (
     select
-        int_sentence_tokens.article_id,
-        int_sentence_tokens.sentence_no,
-        int_sentence_tokens.token_no as token_start,
-        int_sentence_tokens.token_no + ngram_sizes.n - 1 as token_end,
-        array_to_string(list_slice(sentence_token_lists.norms, int_sentence_tokens.token_no + 1,
-                                   int_sentence_tokens.token_no + ngram_sizes.n), ' ') as ngram_norm,
-        array_to_string(list_slice(sentence_token_lists.cleans, int_sentence_tokens.token_no + 1,
-                                   int_sentence_tokens.token_no + ngram_sizes.n), ' ') as ngram_clean
-    from int_sentence_tokens
-    inner join sentence_token_lists
-        on sentence_token_lists.article_id = int_sentence_tokens.article_id
-        and sentence_token_lists.sentence_no = int_sentence_tokens.sentence_no
+        candidate_starts.article_id,
+        candidate_starts.sentence_no,
+        candidate_starts.token_no as token_start,
+        candidate_starts.token_no + ngram_sizes.n - 1 as token_end,
+        case ngram_sizes.n
+            when 1 then norm_1
+            when 2 then concat_ws(' ', norm_1, norm_2)
+            when 3 then concat_ws(' ', norm_1, norm_2, norm_3)
+            when 4 then concat_ws(' ', norm_1, norm_2, norm_3, norm_4)
+            else concat_ws(' ', norm_1, norm_2, norm_3, norm_4, norm_5)
+        end as ngram_norm,
+        case ngram_sizes.n
+            when 1 then clean_1
+            when 2 then concat_ws(' ', clean_1, clean_2)
+            when 3 then concat_ws(' ', clean_1, clean_2, clean_3)
+            when 4 then concat_ws(' ', clean_1, clean_2, clean_3, clean_4)
+            else concat_ws(' ', clean_1, clean_2, clean_3, clean_4, clean_5)
+        end as ngram_clean
+    from candidate_starts
     cross join ngram_sizes
-    where int_sentence_tokens.token_no + ngram_sizes.n <= sentence_token_lists.n_tokens
+    -- the n-gram must not run past the end of the sentence
+    where (ngram_sizes.n < 2 or norm_2 is not null)
+        and (ngram_sizes.n < 3 or norm_3 is not null)
+        and (ngram_sizes.n < 4 or norm_4 is not null)
+        and (ngram_sizes.n < 5 or norm_5 is not null)
 ),
 
 alias_matches as (
