@@ -175,6 +175,33 @@ def _record_crash(settings: Settings, run_id: str, started: datetime, stages: di
         }, [])
 
 
+def _summarise(settings: Settings, run_id: str, started: datetime, stages: dict, discovered: list[RawFile],
+               plan: dict, built: dict, checks: list[dict], fingerprint: str, build_path: Path) -> tuple[RunSummary, dict]:
+    """The run's summary (printed, shown as artifacts) and its history row."""
+    failed = [c["check_name"] for c in checks if not c["passed"]]
+    rows = {f"raw.{name}": n for name, n in built["raw"].items()}
+    rows.update({models.model_table(m["model"]): m["rows"] for m in built["models"]})
+    summary = RunSummary(
+        run_id=run_id, flow_run_id=_flow_run_id(), status="failed" if failed else "published",
+        warehouse=str(settings.warehouse), report=None, files_found=len(discovered),
+        files_new=len(plan["new"]), files_changed=len(plan["changed"]), files_unchanged=len(plan["unchanged"]),
+        files_rejected=built["raw"]["rejects"], articles=built["articles"], non_english=built["non_english"],
+        rows=rows, rejects=_rejects(build_path), failed_checks=failed,
+        message=("blocking checks failed; the published warehouse was left as it was: " + "; ".join(failed))
+        if failed else "",
+    )
+    run_row = {
+        "run_id": run_id, "flow_run_id": summary.flow_run_id, "started_at": started,
+        "ended_at": datetime.now(timezone.utc).replace(tzinfo=None), "status": summary.status,
+        "message": summary.message, "raw_dir": str(settings.raw_dir), "files_found": summary.files_found,
+        "files_new": summary.files_new, "files_changed": summary.files_changed,
+        "files_unchanged": summary.files_unchanged, "files_rejected": summary.files_rejected,
+        "articles": summary.articles, "non_english": summary.non_english, "rows_per_layer": rows,
+        "stage_seconds": stages, "model_stats": built["models"], "fingerprint": fingerprint,
+    }
+    return summary, run_row
+
+
 def _record_unchanged_run(settings: Settings, run_id: str, started: datetime, stages: dict,
                           discovered: list[RawFile], plan: dict) -> dict:
     """A run with nothing to do: recorded in the history, the published warehouse left as it is."""
@@ -289,32 +316,12 @@ def commitments_pipeline(
             t = time.perf_counter()
             checks = check_warehouse(build_path, SQL_DIR)
             stages["checks"] = time.perf_counter() - t
-            failed = [c["check_name"] for c in checks if not c["passed"]]
 
-            rows = {f"raw.{name}": n for name, n in built["raw"].items()}
-            rows.update({models.model_table(m["model"]): m["rows"] for m in built["models"]})
-            summary = RunSummary(
-                run_id=run_id, flow_run_id=_flow_run_id(), status="failed" if failed else "published",
-                warehouse=str(settings.warehouse), report=None, files_found=len(discovered),
-                files_new=len(plan["new"]), files_changed=len(plan["changed"]), files_unchanged=len(plan["unchanged"]),
-                files_rejected=built["raw"]["rejects"], articles=built["articles"], non_english=built["non_english"],
-                rows=rows, rejects=_rejects(build_path), failed_checks=failed,
-                message=("blocking checks failed; the published warehouse was left as it was: " + "; ".join(failed))
-                if failed else "",
-            )
-            run_row = {
-                "run_id": run_id, "flow_run_id": summary.flow_run_id, "started_at": started,
-                "ended_at": datetime.now(timezone.utc).replace(tzinfo=None), "status": summary.status,
-                "message": summary.message, "raw_dir": str(settings.raw_dir), "files_found": summary.files_found,
-                "files_new": summary.files_new, "files_changed": summary.files_changed,
-                "files_unchanged": summary.files_unchanged, "files_rejected": summary.files_rejected,
-                "articles": summary.articles, "non_english": summary.non_english,
-                "rows_per_layer": rows,
-                "stage_seconds": stages, "model_stats": built["models"], "fingerprint": fingerprint,
-            }
+            summary, run_row = _summarise(settings, run_id, started, stages, discovered, plan, built, checks,
+                                          fingerprint, build_path)
             summary.report = record_and_report(build_path, settings.state_path, settings.reports_dir, run_row, checks)
             _pause_point("checked", pause_at, pause_marker)
-            if failed:
+            if summary.failed_checks:
                 build_path.unlink(missing_ok=True)
                 publish_artifacts(asdict(summary), [], checks)
                 logger.error(summary.message)
