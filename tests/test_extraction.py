@@ -109,6 +109,7 @@ def test_signing_an_agreement_is_an_agreement_for_each_signatory():
     ("France will send several thousand troops to Ukraine.", None, "troops"),
     ("Poland will send 15,000-30,000 soldiers to Ukraine.", 15000.0, "troops"),
     ("Norway will deliver 30 F-16 fighter jets to Ukraine.", 30.0, "jets"),
+    ("Canada will contribute 500 million Canadian dollars to Ukraine.", 5e8, "CAD"),
 ])
 def test_quantity_is_parsed_with_value_and_unit(sentence, value, unit):
     con = one(sentence + " Officials confirmed the decision on Monday after a meeting of the cabinet.")
@@ -184,4 +185,16 @@ def test_a_non_english_article_is_kept_and_skipped():
     con = build_from_texts({"de.txt": "Deutschland wird der Ukraine weitere Luftabwehrsysteme liefern, sagte der "
                                       "Bundeskanzler am Dienstag in Berlin nach einem Treffen mit Partnern."})
     assert con.execute("select language, is_extractable from marts.dim_articles").fetchone() == ("de", False)
+    assert facts(con) == set()
+
+
+def test_joining_a_naval_mission_is_air_and_sea_security():
+    con = one("Turkey offered to host peace talks and said it was ready to take part in a naval mission in the "
+              "Black Sea, the foreign minister told reporters.")
+    assert ("TUR", "air_sea_security", "conditional") in facts(con)
+
+
+def test_a_summit_without_pledges_yields_no_facts():
+    con = one("The summit ended without any new pledges, and officials said talks would continue in Brussels next "
+              "month. Leaders of France, Germany and Poland described the meeting as constructive.")
     assert facts(con) == set()

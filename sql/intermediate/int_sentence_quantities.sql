@@ -35,7 +35,7 @@ raw_matches as (
             -- money with a symbol before: €2bn, $98 billion, £1.6bn
             || '[€$£]\s?\d[\d,]*(?:\.\d+)?\s*(?:bn|billion|million|mn|m|trillion|tn|k)?\b'
             -- money with the currency after: 2 billion euros, 1.6 billion pounds
-            || '|\d[\d,]*(?:\.\d+)?\s*(?:bn|billion|million|mn|trillion|tn)?\s*(?:euros?|eur|dollars?|usd|pounds?(?: sterling)?|gbp|kroner|kronor|krone|yen|zloty|swiss francs|francs)\b'
+            || '|\d[\d,]*(?:\.\d+)?\s*(?:bn|billion|million|mn|trillion|tn)?\s*(?:canadian |australian |us |u\.s\. |american |new zealand )?(?:euros?|eur|dollars?|usd|pounds?(?: sterling)?|gbp|kroner|kronor|krone|yen|zloty|swiss francs|francs)\b'
             -- people and units: several thousand troops, 15,000-30,000 soldiers, 800,000 men
             || '|(?:several|a few|tens of|hundreds of|thousands of|\d[\d,]*(?:\.\d+)?(?:\s*(?:-|–|to)\s*\d[\d,]*(?:\.\d+)?)?)'
             || '(?:\s*(?:thousand|hundred|million))?["“”'']?\s+(?:[a-z-]+\s+){0,2}?'
@@ -61,6 +61,8 @@ parsed as (
         *,
         case
             when regexp_matches(quantity_lc, '€|\beuros?\b|\beur\b') then 'EUR'
+            when regexp_matches(quantity_lc, '\bcanadian dollars?\b|c\$') then 'CAD'
+            when regexp_matches(quantity_lc, '\baustralian dollars?\b|a\$') then 'AUD'
             when regexp_matches(quantity_lc, '\$|\bdollars?\b|\busd\b') then 'USD'
             when regexp_matches(quantity_lc, '£|\bpounds?\b|\bgbp\b') then 'GBP'
             when regexp_matches(quantity_lc, '\byen\b') then 'JPY'
@@ -92,7 +94,7 @@ final as (
         base_number * multiplier as quantity_value,
         quantity_unit,
         case
-            when quantity_unit in ('EUR', 'USD', 'GBP', 'JPY', 'PLN', 'NOK/SEK/DKK', 'CHF') then 'money'
+            when quantity_unit in ('EUR', 'USD', 'GBP', 'JPY', 'PLN', 'NOK/SEK/DKK', 'CHF', 'CAD', 'AUD') then 'money'
             when quantity_unit in ('troops', 'personnel') then 'people'
             else 'equipment'
         end as unit_family,
