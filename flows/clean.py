@@ -370,8 +370,3 @@ def iter_cleaned(raw_dir: str, rel_paths: list[str], max_bytes: int, timeout_s: 
                 yield cleaned.as_row()
         else:
             yield clean_file(Path(raw_dir), rel, max_bytes, timeout_s).as_row()
-
-
-def clean_batch(raw_dir: str, rel_paths: list[str], max_bytes: int, timeout_s: float) -> list[dict]:
-    """Clean a batch of raw files; one row per file (per record for WARC archives), in order."""
-    return list(iter_cleaned(raw_dir, rel_paths, max_bytes, timeout_s))

@@ -18,7 +18,6 @@ class Settings:
     max_file_bytes: int = 50_000_000
     batch_size: int = 500
     doc_timeout_s: float = 20.0
-    workers: int = 2
 
     @property
     def warehouse_dir(self) -> Path:

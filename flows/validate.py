@@ -139,10 +139,6 @@ class CheckResult:
     sample: str
     seconds: float = 0.0
 
-    def as_row(self) -> dict:
-        return {"check_name": self.check_name, "check_kind": self.check_kind, "passed": self.passed,
-                "n_failing": self.n_failing, "sample": self.sample}
-
 
 def _frame_for_pandera(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     frame = con.execute(PANDERA_QUERIES[table]).df()
