@@ -198,3 +198,21 @@ def test_a_summit_without_pledges_yields_no_facts():
     con = one("The summit ended without any new pledges, and officials said talks would continue in Brussels next "
               "month. Leaders of France, Germany and Poland described the meeting as constructive.")
     assert facts(con) == set()
+
+
+def test_an_object_that_is_a_gerunds_subject_commits():
+    con = one("In response to Spain and Portugal offering to send troops to Ukraine, Moscow summoned both "
+              "ambassadors on Friday, the foreign ministry said.")
+    assert {("ESP", "troop_deployment"), ("PRT", "troop_deployment")} <= pairs(con)
+
+
+def test_an_according_to_speaker_is_not_coordinated_with_the_subject():
+    con = one("According to Tusk, Warsaw could deploy engineers and troops to western Ukraine once a truce holds, "
+              "officials said.")
+    assert ("POL", "troop_deployment", "conditional") in facts(con)
+
+
+def test_a_coordination_opened_by_a_preposition_is_not_the_subject():
+    con = one("The draft plan from Denmark and its partners includes a ceasefire monitoring mission led by "
+              "Finland, diplomats said on Monday.")
+    assert not {p for p in pairs(con) if p[0] in ("DNK", "COALITION")}
