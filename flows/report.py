@@ -12,6 +12,9 @@ from pathlib import Path
 
 import duckdb
 
+# per-row tables (rejects, cleaning per article) stop here; the rest is one query away
+ROW_LIMIT = 500
+
 STANCE_COLOURS = {
     "committed": "#1b7f3b",
     "conditional": "#d89b00",
@@ -49,6 +52,18 @@ def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> boo
     return bool(con.execute(
         "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?", [schema, name]
     ).fetchone()[0])
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    return con.execute(sql).fetchone()[0]
+
+
+def _shown_of(shown: int, total: int, what: str, table: str) -> str:
+    """A note above a table cut at ROW_LIMIT rows: how many there are and where the rest live."""
+    if shown >= total:
+        return ""
+    return (f'<p class="muted">{shown:,} of {total:,} shown ({esc(what)}); all of them: '
+            f'<code>commitments sql "select * from {esc(table)}"</code></p>')
 
 
 def html_table(columns: list[str], rows: list[tuple], numeric: set[str] | None = None, empty: str = "none") -> str:
@@ -152,21 +167,26 @@ def render_report(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> 
         f'<h2>Duration per stage</h2>{html_table(["stage", "seconds"], stage_rows, {"seconds"})}</section>'
     )
 
-    rejects = _rows(con, "select source_file, reason, size_bytes, raw_sha256 from raw.rejects order by source_file") \
-        if _table_exists(con, "raw", "rejects") else ([], [])
+    n_rejects = _count(con, "select count(*) from raw.rejects") if _table_exists(con, "raw", "rejects") else 0
+    rejects = _rows(con, "select source_file, reason, size_bytes, raw_sha256 from raw.rejects "
+                         "order by source_file limit ?", [ROW_LIMIT]) if n_rejects else ([], [])
     sections.append(f'<section id="rejects"><h2>Rejected files</h2>'
+                    f'{_shown_of(len(rejects[1]), n_rejects, "rejected files, by file name", "raw.rejects")}'
                     f'{html_table(rejects[0], rejects[1], {"size_bytes"}, "no file was rejected")}</section>')
 
-    if _table_exists(con, "audit", "cleaned_files"):
-        cleaning = _rows(con, """
+    n_cleaned = _count(con, "select count(*) from audit.cleaned_files where status = 'ok'") \
+        if _table_exists(con, "audit", "cleaned_files") else 0
+    # a large corpus shows the articles that lost the most lines first: those are the ones to check
+    order = "c.source_file" if n_cleaned <= ROW_LIMIT else "c.n_lines_dropped desc, c.source_file"
+    cleaning = _rows(con, f"""
             select c.source_file, c.input_kind, c.language, c.raw_chars, c.clean_chars, c.n_lines_dropped,
                    c.n_duplicates_removed, c.dropped_kinds, d.duplicate_of
             from audit.cleaned_files c
             left join marts.dim_articles d on d.source_file = c.source_file
-            where c.status = 'ok' order by c.source_file""")
-    else:
-        cleaning = ([], [])
-    sections.append('<section id="cleaning"><h2>Cleaning per article</h2>' + html_table(
+            where c.status = 'ok' order by {order} limit ?""", [ROW_LIMIT]) if n_cleaned else ([], [])
+    sections.append('<section id="cleaning"><h2>Cleaning per article</h2>'
+                    + _shown_of(len(cleaning[1]), n_cleaned, "articles with the most lines dropped",
+                                "audit.cleaned_files") + html_table(
         cleaning[0], cleaning[1], {"raw_chars", "clean_chars", "n_lines_dropped", "n_duplicates_removed"},
         "no article was cleaned") + "</section>")
 

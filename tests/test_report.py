@@ -135,3 +135,17 @@ def test_report_renders_from_any_published_warehouse_connection(report):
         assert "Run summary" in render_report(con)
     finally:
         con.close()
+
+
+def test_per_row_tables_of_a_large_corpus_are_cut_with_a_note_on_where_the_rest_is(report, monkeypatch):
+    monkeypatch.setattr("flows.report.ROW_LIMIT", 1)
+    con = duckdb.connect(str(report.parent.parent / "commitments.duckdb"), read_only=True)
+    try:
+        page = render_report(con)
+        n_cleaned = con.execute("select count(*) from audit.cleaned_files where status = 'ok'").fetchone()[0]
+    finally:
+        con.close()
+    cleaning = page.split('<section id="cleaning">')[1].split("</section>")[0]
+    assert n_cleaned == 2
+    assert f"1 of {n_cleaned} shown" in cleaning and "select * from audit.cleaned_files" in cleaning
+    assert cleaning.count("<tr>") == 2  # the header and one article
