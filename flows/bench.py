@@ -14,6 +14,7 @@ import platform
 import random
 import resource
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -106,6 +107,11 @@ def yardstick(paths: list[Path]) -> float:
     return time.perf_counter() - started
 
 
+def progress(message: str) -> None:
+    """A long benchmark says where it is (stderr), so an interrupted run still leaves numbers."""
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def peak_rss_mb() -> tuple[float, float]:
     """Peak resident memory of this process and of its largest child, in MB."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -164,15 +170,18 @@ def run_benchmark(n_docs: int, kind: str, workdir: Path, workers: int, batch_siz
     started = time.perf_counter()
     paths = build_corpus(raw, n_docs, kind, pages_dir)
     corpus_seconds = time.perf_counter() - started
+    progress(f"corpus: {n_docs} documents written in {corpus_seconds:.1f} s")
     flow = commitments_pipeline.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers))
     with prefect_api():
         started = time.perf_counter()
         flow(raw_dir=str(raw), warehouse=str(warehouse), batch_size=batch_size)
         pipeline_seconds = time.perf_counter() - started
+    progress(f"pipeline: {pipeline_seconds:.1f} s; peak RSS so far {peak_rss_mb()[0]:.0f} MB")
     started = time.perf_counter()
     with prefect_api():
         flow(raw_dir=str(raw), warehouse=str(warehouse), batch_size=batch_size)
     rerun_seconds = time.perf_counter() - started
+    progress(f"rerun with nothing new: {rerun_seconds:.1f} s; now the yardstick (one process)")
     rss_own, rss_children = peak_rss_mb()  # before the yardstick runs in this process
     con = duckdb.connect(str(warehouse), read_only=True)
     first_run = con.execute("select stage_seconds, rows_per_layer from audit.runs order by started_at limit 1").fetchone()
