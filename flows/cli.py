@@ -95,6 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         with prefect_api():
             summary = flow(raw_dir=str(settings.raw_dir), warehouse=str(settings.warehouse),
                            batch_size=args.batch_size, doc_timeout_s=args.timeout, wait_for_lock=args.wait,
+                           rehash=args.rehash,
                            pause_at=args.pause_at, pause_marker=args.pause_marker)
     except (RunInProgress, ChecksFailed, LexiconError) as exc:
         raise UserError(str(exc)) from None
@@ -116,6 +117,9 @@ def task_runner(kind: str, workers: int, dask_address: str | None = None):
     return ProcessPoolTaskRunner(max_workers=workers)
 
 
+REJECTS_SHOWN = 20  # the console lists this many rejected files; the report and raw.rejects have them all
+
+
 def format_summary(summary: dict) -> str:
     lines = [
         f"run {summary['run_id']}: {summary['status']}",
@@ -123,9 +127,12 @@ def format_summary(summary: dict) -> str:
         f"{summary['files_unchanged']} unchanged, {summary['files_rejected']} rejected",
         f"articles: {summary['articles']} ({summary['non_english']} not English, kept and skipped by extraction)",
     ]
-    for source_file, reason in summary["rejects"]:
+    for source_file, reason in summary["rejects"][:REJECTS_SHOWN]:
         shown = source_file if source_file.isprintable() else source_file.encode("unicode_escape").decode("ascii")
         lines.append(f"  rejected {shown}: {reason}")
+    if len(summary["rejects"]) > REJECTS_SHOWN:
+        lines.append(f"  ... and {len(summary['rejects']) - REJECTS_SHOWN} more rejected files "
+                     '(commitments sql "select * from raw.rejects")')
     if summary.get("message"):
         lines.append(summary["message"])
     if summary["rows"]:
@@ -349,7 +356,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if pages is None and os.environ.get("COMMITMENTS_TRAFILATURA_EVAL") and args.kind != "text":
         pages = Path(os.environ["COMMITMENTS_TRAFILATURA_EVAL"]) / "pages"
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="commitments-bench-"))
-    result = bench.run_benchmark(args.docs, args.kind, workdir, args.workers, args.batch_size, pages, args.keep)
+    result = bench.run_benchmark(args.docs, args.kind, workdir, args.workers, args.batch_size, pages, args.keep,
+                                 args.yardstick_docs)
     print(f"html templates: {pages if pages else 'generated from the bundled samples'}")
     print(bench.format_benchmark(result))
     return 0
@@ -377,6 +385,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "LocalCluster of --workers processes)")
     run.add_argument("--timeout", type=float, default=20.0, help="seconds allowed to clean one document (default 20)")
     run.add_argument("--wait", action="store_true", help="wait for a run in progress instead of exiting")
+    run.add_argument("--rehash", action="store_true",
+                     help="read every raw file again instead of trusting unchanged stats (size, mtime, ctime, inode)")
     run.add_argument("--verbose", action="store_true", help="show Prefect's logs")
     # test hooks: stop at a stage (cleaned, built, checked, published) so that tests can kill the run there
     run.add_argument("--pause-at", default=None, help=argparse.SUPPRESS)
@@ -439,6 +449,9 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "(default: $COMMITMENTS_TRAFILATURA_EVAL/pages if set)")
     bench.add_argument("--workdir", default=None, help="where to build the corpus (default: a temp folder)")
     bench.add_argument("--keep", action="store_true", help="keep the corpus and warehouse")
+    bench.add_argument("--yardstick-docs", type=int, default=None,
+                       help="time the yardstick on a seeded random sample of this many of the documents "
+                            "(default: all; at 100,000 documents all of them take about an hour)")
     bench.add_argument("--model-sentences", default=None, help="time the SQL models alone on N[,M...] sentences")
     bench.set_defaults(func=cmd_bench)
 

@@ -1,15 +1,24 @@
-"""List the raw files of a run: relative path, size and content hash, never following links."""
+"""List the raw files of a run: relative path, size and content hash, never following links.
+
+Hashing every byte of a large raw/ on every scheduled run costs more than the rest of a run with
+nothing new, so a file whose stat (size, mtime, ctime, inode) is exactly what the last listing saw
+keeps the hash of that listing, the way git's index does. ctime cannot be set from user space, so
+new bytes with a restored mtime are still read; a file modified within two seconds of its last
+hashing ("racily clean") is always read again.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from flows.clean import HTML_SUFFIXES, SIDECAR_SUFFIX, TEXT_SUFFIXES, is_warc
 
 ARTICLE_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES
+RACY_WINDOW_NS = 2_000_000_000  # a file modified this close to its hashing may change again unseen
 
 
 @dataclass(frozen=True)
@@ -18,6 +27,21 @@ class RawFile:
     size_bytes: int | None
     raw_sha256: str | None
     problem: str | None = None
+    stat_key: tuple[int, int, int, int] | None = None  # size, mtime_ns, ctime_ns, inode when hashed
+    hashed_at_ns: int | None = None
+
+
+def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
+def reusable_hash(known: RawFile | None, key: tuple[int, int, int, int]) -> str | None:
+    """The last listing's hash of a file if the file provably has not changed since it was hashed."""
+    if known is None or known.raw_sha256 is None or known.stat_key != key or known.hashed_at_ns is None:
+        return None
+    if key[1] + RACY_WINDOW_NS > known.hashed_at_ns:
+        return None
+    return known.raw_sha256
 
 
 def hash_file(path: Path, max_bytes: int) -> tuple[int, str | None]:
@@ -32,8 +56,12 @@ def hash_file(path: Path, max_bytes: int) -> tuple[int, str | None]:
     return size, digest.hexdigest()
 
 
-def discover_raw_files(raw_dir: Path, max_bytes: int) -> list[RawFile]:
-    """Every candidate article under raw_dir, sorted; hidden files and metadata sidecars skipped."""
+def discover_raw_files(raw_dir: Path, max_bytes: int, known: dict[str, RawFile] | None = None) -> list[RawFile]:
+    """Every candidate article under raw_dir, sorted; hidden files and metadata sidecars skipped.
+
+    `known` is the previous listing by path: unchanged files keep its hashes instead of being read.
+    """
+    known = known or {}
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw folder not found: {raw_dir}")
     found: list[RawFile] = []
@@ -54,8 +82,15 @@ def discover_raw_files(raw_dir: Path, max_bytes: int) -> list[RawFile]:
                 found.append(RawFile(rel, None, None, "symbolic link (not followed)"))
                 continue
             try:
-                # a WARC archive is streamed record by record: the size cap applies to its records
-                size, digest = hash_file(path, max_bytes if not is_warc(rel) else 1 << 62)
+                key = stat_key(path.stat())
+                hashed_at = time.time_ns()
+                digest = reusable_hash(known.get(rel), key)
+                if digest is None:
+                    # a WARC archive is streamed record by record: the size cap applies to its records
+                    size, digest = hash_file(path, max_bytes if not is_warc(rel) else 1 << 62)
+                    key = (size,) + key[1:]
+                else:
+                    hashed_at = known[rel].hashed_at_ns
             except FileNotFoundError:
                 found.append(RawFile(rel, None, None, "file disappeared before it could be read"))
                 continue
@@ -63,6 +98,6 @@ def discover_raw_files(raw_dir: Path, max_bytes: int) -> list[RawFile]:
                 found.append(RawFile(rel, None, None, f"unreadable: {exc.strerror or type(exc).__name__}"))
                 continue
             problem = None if digest else f"file larger than the {max_bytes // 1_000_000} MB cap"
-            found.append(RawFile(rel, size, digest, problem))
+            found.append(RawFile(rel, key[0], digest, problem, key if digest else None, hashed_at))
     found.sort(key=lambda f: f.source_file)
     return found

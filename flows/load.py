@@ -29,7 +29,8 @@ CLEANED_DDL = ", ".join(f"{name} {_TYPES.get(name, 'varchar')}" for name in CLEA
 STATE_DDL = [
     f"create table if not exists cleaned_files ({CLEANED_DDL}, cleaned_at timestamp default current_timestamp)",
     "create table if not exists sentences (article_id varchar, paragraph_no integer, sentence_no integer, sentence varchar)",
-    "create table if not exists inventory (source_file varchar, size_bytes bigint, raw_sha256 varchar, problem varchar)",
+    """create table if not exists inventory (source_file varchar, size_bytes bigint, raw_sha256 varchar,
+        problem varchar, mtime_ns bigint, ctime_ns bigint, inode bigint, hashed_at_ns bigint)""",
     """create table if not exists runs (
         run_id varchar, flow_run_id varchar, started_at timestamp, ended_at timestamp, status varchar,
         message varchar, raw_dir varchar, files_found integer, files_new integer, files_changed integer,
@@ -39,6 +40,9 @@ STATE_DDL = [
         run_id varchar, check_name varchar, check_kind varchar, passed boolean, n_failing integer,
         sample varchar, checked_at timestamp default current_timestamp)""",
 ]
+
+
+INVENTORY_STAT_COLUMNS = ("mtime_ns", "ctime_ns", "inode", "hashed_at_ns")
 
 
 def _connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -61,6 +65,8 @@ def init_state(state_path: Path) -> None:
             con.execute(ddl)
         for column in ("model_stats", "fingerprint"):  # history written by an older version
             con.execute(f"alter table runs add column if not exists {column} varchar")
+        for column in INVENTORY_STAT_COLUMNS:  # an inventory written before listings reused hashes
+            con.execute(f"alter table inventory add column if not exists {column} bigint")
     finally:
         con.close()
 
@@ -118,19 +124,35 @@ def published_fingerprint(warehouse: Path) -> str | None:
     return row[0] if row else None
 
 
+def known_files(state_path: Path) -> dict[str, RawFile]:
+    """The last run's listing of raw/ by path, with the stats its hashes were taken at."""
+    if not state_path.is_file():
+        return {}
+    con = _connect(state_path, read_only=True)
+    try:
+        rows = con.execute("""select source_file, size_bytes, raw_sha256, mtime_ns, ctime_ns, inode, hashed_at_ns
+                              from inventory where raw_sha256 is not null and hashed_at_ns is not null""").fetchall()
+    except duckdb.Error:  # a state file from before listings kept their stats
+        return {}
+    finally:
+        con.close()
+    return {r[0]: RawFile(r[0], r[1], r[2], None, (r[1], r[3], r[4], r[5]), r[6]) for r in rows}
+
+
 def save_inventory(state_path: Path, discovered: list[RawFile]) -> None:
     """Replace the inventory with this run's listing of raw/."""
     frame = pd.DataFrame(
-        [(f.source_file, f.size_bytes, f.raw_sha256, f.problem) for f in discovered],
-        columns=["source_file", "size_bytes", "raw_sha256", "problem"],
-    ).astype({"size_bytes": "Int64"})
+        [(f.source_file, f.size_bytes, f.raw_sha256, f.problem, *(f.stat_key[1:] if f.stat_key else (None,) * 3),
+          f.hashed_at_ns) for f in discovered],
+        columns=["source_file", "size_bytes", "raw_sha256", "problem", *INVENTORY_STAT_COLUMNS],
+    ).astype({"size_bytes": "Int64", **{c: "Int64" for c in INVENTORY_STAT_COLUMNS}})
     con = _connect(state_path)
     try:
         con.execute("begin transaction")
         con.execute("delete from inventory")
         if len(frame):
             con.register("inventory_frame", frame)
-            con.execute("insert into inventory select * from inventory_frame")
+            con.execute("insert into inventory by name select * from inventory_frame")
         con.execute("commit")
     finally:
         con.close()

@@ -57,9 +57,9 @@ class RunSummary:
 # --------------------------------------------------------------------------- tasks
 
 @task(retries=2, retry_delay_seconds=1)
-def discover(raw_dir: Path, max_bytes: int) -> list[RawFile]:
-    """List raw files with their hashes (I/O: retried)."""
-    return discover_raw_files(raw_dir, max_bytes)
+def discover(raw_dir: Path, max_bytes: int, state_path: Path, rehash: bool) -> list[RawFile]:
+    """List raw files with their hashes (I/O: retried); unchanged files keep the last listing's hash."""
+    return discover_raw_files(raw_dir, max_bytes, None if rehash else load.known_files(state_path))
 
 
 @task
@@ -270,6 +270,7 @@ def commitments_pipeline(
     doc_timeout_s: float = 20.0,
     max_file_mb: int = 50,
     wait_for_lock: bool = False,
+    rehash: bool = False,
     pause_at: str | None = None,
     pause_marker: str | None = None,
 ) -> dict:
@@ -286,7 +287,7 @@ def commitments_pipeline(
             build_path = settings.build_path(run_id)
 
             t = time.perf_counter()
-            discovered = discover(settings.raw_dir, settings.max_file_bytes)
+            discovered = discover(settings.raw_dir, settings.max_file_bytes, settings.state_path, rehash)
             plan = plan_cleaning(settings.state_path, discovered)
             fingerprint = load.inputs_fingerprint(discovered, SQL_DIR)
             stages["discover"] = time.perf_counter() - t

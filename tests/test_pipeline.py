@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 import uuid
 from pathlib import Path
 
@@ -133,6 +135,23 @@ def test_rerun_cleans_only_what_changed(published, capsys):
     con = duckdb.connect(str(warehouse), read_only=True)
     statuses = [r[0] for r in con.execute("select status from audit.runs order by started_at").fetchall()]
     assert statuses == ["published", "unchanged", "published"]
+
+
+def test_a_rerun_reads_no_unchanged_file_unless_asked_to_rehash(published, capsys, monkeypatch):
+    from flows import discover
+
+    raw, warehouse = published["raw"], published["warehouse"]
+    then = time.time() - 60
+    for path in raw.iterdir():
+        os.utime(path, (then, then))  # older than the racy window (the ctime moves: read once more)
+    run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse))
+    reads: list[str] = []
+    real = discover.hash_file
+    monkeypatch.setattr(discover, "hash_file", lambda path, cap: reads.append(path.name) or real(path, cap))
+    code, out, _ = run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse))
+    assert code == 0 and "6 unchanged" in out and reads == []
+    code, out, _ = run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse), "--rehash")
+    assert code == 0 and "6 unchanged" in out and len(reads) == 6
 
 
 def test_broken_files_are_rejected_and_the_rest_published_without_touching_raw(prefect_api_url, sample_raw, tmp_path, capsys):
