@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import sys
@@ -69,10 +70,30 @@ def html_from_text(text: str, i: int, rng: random.Random) -> str:
                        paragraphs="\n".join(f"<p>{p}</p>" for p in paragraphs), related=related)
 
 
-def perturbed_page(page: bytes, i: int) -> bytes:
-    marker = f"<p>Correspondent report number {i} was filed from {CITIES[i % len(CITIES)]}.</p>".encode()
-    lowered = page.lower()
-    at = lowered.rfind(b"</body>")
+PARAGRAPH = re.compile(rb"<p(?:\s[^>]*)?>(.*?)</p>", re.IGNORECASE | re.DOTALL)
+
+
+def body_offset(page: bytes) -> int | None:
+    """Where a sentence can go so that it lands in the page's extracted body: the raw position of the
+    longest body line that appears verbatim in the HTML, else the longest paragraph, else nothing."""
+    extracted = trafilatura.extract(page, include_comments=False, include_tables=True, deduplicate=False)
+    body = max(page.lower().find(b"<body"), 0)  # the same text in <head> (description, JSON-LD) is not the body
+    for line in sorted((extracted or "").splitlines(), key=len, reverse=True)[:20]:
+        at = page.find(line[:40].encode("utf-8"), body) if len(line) >= 40 else -1
+        if at >= 0:
+            return at
+    longest = max(PARAGRAPH.finditer(page), key=lambda m: len(m.group(1)), default=None)
+    return longest.start(1) if longest is not None else None
+
+
+def perturbed_page(page: bytes, i: int, offset: int | None = None) -> bytes:
+    """A distinct page whose extracted body differs too: a unique sentence goes into the article text at
+    `offset` (see body_offset), so copies are distinct articles, not syndicated duplicates."""
+    marker = f"Correspondent report number {i} was filed from {CITIES[i % len(CITIES)]}. ".encode()
+    if offset is not None:
+        return page[:offset] + marker + page[offset:]
+    at = page.lower().rfind(b"</body>")
+    marker = b"<p>" + marker + b"</p>"
     return page[:at] + marker + page[at:] if at > 0 else page + marker
 
 
@@ -81,6 +102,7 @@ def build_corpus(out_dir: Path, n_docs: int, kind: str, pages_dir: Path | None =
     rng = random.Random(seed)
     texts = sample_texts()
     pages = html_templates(pages_dir)
+    offsets = [body_offset(page) for page in pages]
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(n_docs):
@@ -88,7 +110,7 @@ def build_corpus(out_dir: Path, n_docs: int, kind: str, pages_dir: Path | None =
         if as_html:
             path = out_dir / f"doc-{i:07d}.html"
             if pages:
-                path.write_bytes(perturbed_page(pages[i % len(pages)], i))
+                path.write_bytes(perturbed_page(pages[i % len(pages)], i, offsets[i % len(pages)]))
             else:
                 path.write_text(html_from_text(texts[i % len(texts)], i, rng), encoding="utf-8")
         else:
@@ -158,8 +180,16 @@ def model_scaling(n_sentences: int) -> dict[str, float]:
     return {"sentences": actual, "seconds": total, "slowest": max(runs, key=lambda r: r.seconds).model}
 
 
+def yardstick_sample(paths: list[Path], n: int | None, seed: int = 11) -> list[Path]:
+    """The documents the yardstick reads: all of them, or a seeded random sample of n (its docs/s is what
+    is compared; a sample spreads over every template, a prefix or a stride would not)."""
+    if not n or n >= len(paths):
+        return paths
+    return random.Random(seed).sample(paths, n)
+
+
 def run_benchmark(n_docs: int, kind: str, workdir: Path, workers: int, batch_size: int,
-                  pages_dir: Path | None, keep: bool = False) -> dict:
+                  pages_dir: Path | None, keep: bool = False, yardstick_docs: int | None = None) -> dict:
     """Corpus -> flow run (timed per stage) -> rerun with nothing new -> yardstick, all in this process."""
     from flows.cli import prefect_api
     from flows.pipeline import commitments_pipeline
@@ -188,11 +218,13 @@ def run_benchmark(n_docs: int, kind: str, workdir: Path, workers: int, batch_siz
     con.close()
     stages = json.loads(first_run[0])
     rows = json.loads(first_run[1])
-    yard = yardstick(paths)
+    yard_paths = yardstick_sample(paths, yardstick_docs)
+    yard = yardstick(yard_paths)
     result = {
         "docs": n_docs, "kind": kind, "workers": workers, "batch_size": batch_size, "machine": machine(),
         "corpus_seconds": corpus_seconds, "pipeline_seconds": pipeline_seconds, "stages": stages,
-        "rerun_seconds": rerun_seconds, "yardstick_seconds": yard, "peak_rss_mb": rss_own,
+        "rerun_seconds": rerun_seconds, "yardstick_seconds": yard,
+        "yardstick_docs": len(yard_paths), "peak_rss_mb": rss_own,
         "peak_rss_worker_mb": rss_children, "sentences": rows.get("raw.sentences"),
         "mentions": rows.get("marts.fct_commitment_mentions"),
     }
@@ -216,9 +248,11 @@ def format_benchmark(r: dict) -> str:
     other = max(wall - accounted, 0.0)
     lines.append(f"{'other':<12}{other:10.2f}{'':>10}{other / wall:8.1%}   (Prefect start-up, publish, report)")
     lines.append(f"{'pipeline':<12}{wall:10.2f}{r['docs'] / wall:10.1f}{1:8.0%}")
-    lines.append(f"{'yardstick':<12}{r['yardstick_seconds']:10.2f}{r['docs'] / r['yardstick_seconds']:10.1f}"
-                 "          (trafilatura alone, same options, one process)")
-    lines.append(f"throughput vs yardstick: {r['yardstick_seconds'] / wall:.2f}x")
+    yard_rate = r["yardstick_docs"] / r["yardstick_seconds"]
+    sampled = "" if r["yardstick_docs"] == r["docs"] else f", a random {r['yardstick_docs']} of the documents"
+    lines.append(f"{'yardstick':<12}{r['yardstick_seconds']:10.2f}{yard_rate:10.1f}"
+                 f"          (trafilatura alone, same options, one process{sampled})")
+    lines.append(f"throughput vs yardstick: {(r['docs'] / wall) / yard_rate:.2f}x (docs/s against docs/s)")
     sql_share = (r["stages"].get("models", 0) + r["stages"].get("checks", 0)) / wall
     lines.append(f"SQL models + checks share of wall time: {sql_share:.1%}")
     lines.append(f"rerun with no new files: {r['rerun_seconds']:.1f} s (including Prefect start-up)")

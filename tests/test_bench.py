@@ -1,0 +1,43 @@
+"""The benchmark's corpus is what it claims to be, and `commitments bench` runs end to end (no timing is asserted)."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+
+import pytest
+
+from flows import bench, cli
+from flows.clean import clean_bytes
+
+pytestmark = pytest.mark.e2e
+
+
+def test_every_generated_document_has_its_own_bytes(tmp_path):
+    paths = bench.build_corpus(tmp_path, 40, "mixed")
+    assert len({hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}) == 40
+
+
+def test_a_perturbed_page_is_a_distinct_article_not_a_syndicated_copy():
+    page = bench.html_from_text(bench.sample_texts()[0], 0, random.Random(1)).encode("utf-8")
+    offset = bench.body_offset(page)
+    bodies = {clean_bytes(bench.perturbed_page(page, i, offset), f"doc-{i}.html").body for i in range(3)}
+    assert len(bodies) == 3
+    assert all(any(f"report number {i} " in body for body in bodies) for i in range(3))
+
+
+def test_the_yardstick_sample_is_seeded_and_spread_over_the_corpus(tmp_path):
+    paths = [tmp_path / f"doc-{i:04d}" for i in range(1000)]
+    sample = bench.yardstick_sample(paths, 100)
+    assert sample == bench.yardstick_sample(paths, 100) and len(set(sample)) == 100
+    assert max(paths.index(p) for p in sample) > 900 and min(paths.index(p) for p in sample) < 100
+    assert bench.yardstick_sample(paths, None) == paths
+
+
+def test_bench_prints_stages_the_yardstick_and_the_ratio(prefect_api_url, tmp_path, capsys):
+    assert cli.main(["bench", "--docs", "20", "--kind", "mixed", "--batch-size", "10",
+                     "--workdir", str(tmp_path / "bench")]) == 0
+    out = capsys.readouterr().out
+    for line in ("clean", "models", "yardstick", "throughput vs yardstick:", "rerun with no new files:", "peak RSS:"):
+        assert line in out
+    assert not (tmp_path / "bench").exists()  # the corpus is removed unless --keep
