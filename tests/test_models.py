@@ -76,3 +76,26 @@ def test_contract_column_types(small_warehouse):
     assert types["mention_id"] == "VARCHAR" and types["evidence"] == "VARCHAR"
     types = dict((r[0], r[1]) for r in small_warehouse.execute("describe marts.fct_commitments").fetchall())
     assert types["n_mentions"] == types["n_articles"] == types["n_sources"] == "INTEGER"
+
+
+def test_actor_mentions_are_the_same_whether_built_in_one_chunk_or_in_several():
+    import duckdb
+
+    from flows.models import model_path
+
+    con = build_from_texts({
+        f"{name}.txt": f"{name} said on Monday that France and the United Kingdom will send troops to Ukraine. "
+                       "Germany ruled out sending troops, Chancellor Merz said. They agreed to a monitoring mission."
+        for name in ("Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot")})
+    whole = con.execute("select * from intermediate.int_actor_mentions order by all").fetchall()
+    create, insert = [s.query for s in duckdb.extract_statements(
+        model_path("intermediate/int_actor_mentions").read_text(encoding="utf-8"))]
+    con.execute(create)
+    con.execute("set variable actor_n_chunks = 3")
+    per_chunk = []
+    for chunk in range(3):
+        con.execute("set variable actor_chunk_no = ?", [chunk])
+        con.execute(insert)
+        per_chunk.append(con.execute("select count(*) from intermediate.int_actor_mentions").fetchone()[0])
+    assert con.execute("select * from intermediate.int_actor_mentions order by all").fetchall() == whole
+    assert len(whole) > 6 and 0 < per_chunk[0] < per_chunk[1] < per_chunk[2]  # every chunk holds some articles

@@ -3,11 +3,37 @@
 -- (through lexicon.actor_aliases) or a pronoun that may stand for one.
 -- Purpose: who is mentioned where, and in what role: a place ("the summit in Paris"), an object
 -- ("send troops to Ukraine"), a speaker ("Macron said"), a leader ("US-led").
-create or replace table intermediate.int_actor_mentions as
+-- for each: select unnest(range(n_chunks)) as actor_chunk_no, n_chunks as actor_n_chunks from (select greatest(1, ceil(count(*) / 2000000))::bigint as n_chunks from intermediate.int_sentence_tokens)
+-- Every rule here looks inside one sentence, so the model runs over articles in chunks of about
+-- two million tokens (by a hash of article_id): its windows and self-joins then need the same
+-- memory at any corpus size (in one piece, 22 million tokens did not fit a 768 MB build).
+-- In the duckdb CLI: set variable actor_chunk_no = 0; set variable actor_n_chunks = 1;
+create or replace table intermediate.int_actor_mentions (
+    article_id varchar,
+    paragraph_no integer,
+    sentence_no integer,
+    token_start bigint,
+    token_end bigint,
+    matched_text varchar,
+    actor_code varchar,
+    alias_kind varchar,
+    is_pronoun boolean,
+    is_led_compound boolean,
+    is_possessive boolean,
+    is_place_use boolean,
+    is_object boolean,
+    is_speaker boolean,
+    governing_word varchar,
+    is_followed_by_gerund boolean
+);
+
+insert into intermediate.int_actor_mentions
 with
 
 int_sentence_tokens as (
-    select * from intermediate.int_sentence_tokens
+    select *
+    from intermediate.int_sentence_tokens
+    where hash(article_id) % getvariable('actor_n_chunks') = getvariable('actor_chunk_no')
 ),
 
 stg_actor_aliases as (
