@@ -45,8 +45,17 @@ STATE_DDL = [
 INVENTORY_STAT_COLUMNS = ("mtime_ns", "ctime_ns", "inode", "hashed_at_ns")
 
 
-def _connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), read_only=read_only)
+# every DuckDB file the flow opens gets a bounded buffer pool (DuckDB spills to disk past it), so the
+# flow's memory stays flat at any corpus size; DuckDB's own default is 80 % of the machine's RAM
+MEMORY_LIMIT = "768MB"
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to a warehouse, build or state file under the flow's memory cap."""
+    return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
+
+
+_connect = connect
 
 
 def init_state(state_path: Path) -> None:

@@ -14,20 +14,18 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.context import get_run_context
+from prefect.cache_policies import NONE as NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from flows import load, models, report, validate
 from flows.clean import iter_cleaned
 from flows.config import SQL_DIR, Settings, make_settings
 from flows.discover import RawFile, discover_raw_files
 from flows.publish import publish_file, remove_stale_builds, run_lock
-
-
-BUILD_MEMORY_LIMIT = "768MB"
 
 
 class ChecksFailed(RuntimeError):
@@ -55,14 +53,16 @@ class RunSummary:
 
 
 # --------------------------------------------------------------------------- tasks
+# No task caches its result in Prefect: the incremental state file is the cache (it knows raw bytes and
+# the cleaner version), and hashing inputs such as a 100,000-file listing would cost more than the task.
 
-@task(retries=2, retry_delay_seconds=1)
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def discover(raw_dir: Path, max_bytes: int, state_path: Path, rehash: bool) -> list[RawFile]:
     """List raw files with their hashes (I/O: retried); unchanged files keep the last listing's hash."""
     return discover_raw_files(raw_dir, max_bytes, None if rehash else load.known_files(state_path))
 
 
-@task
+@task(cache_policy=NO_CACHE)
 def plan_cleaning(state_path: Path, discovered: list[RawFile]) -> dict[str, list[str]]:
     """Decide which files need cleaning: new or changed bytes (or a new cleaner version)."""
     load.init_state(state_path)
@@ -70,24 +70,23 @@ def plan_cleaning(state_path: Path, discovered: list[RawFile]) -> dict[str, list
     return load.plan_increment(state_path, discovered)
 
 
-@task
+@task(cache_policy=NO_CACHE)
 def clean_files(raw_dir: str, rel_paths: list[str], batch_path: Path, max_bytes: int, timeout_s: float) -> list[Path]:
     """Clean one batch of raw files, streaming the article and reject rows into Parquet parts."""
     return load.write_batch_parts(iter_cleaned(raw_dir, rel_paths, max_bytes, timeout_s), batch_path)
 
 
-@task(retries=2, retry_delay_seconds=1)
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def save_cleaned(state_path: Path, rel_paths: list[str], parts: list[Path]) -> None:
     """Store one cleaned batch in the incremental state (survives a failed run)."""
     load.save_batch(state_path, rel_paths, parts)
 
 
-@task
+@task(cache_policy=NO_CACHE)
 def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path) -> dict:
     """Build a new warehouse file: raw layer, lexicon seeds, every SQL model in order, docs."""
     seeds = models.read_seeds(sql_dir / "seeds")
-    # a bounded buffer pool (DuckDB spills to disk past it) keeps the flow's memory flat at any corpus size
-    con = duckdb.connect(str(build_path), config={"memory_limit": BUILD_MEMORY_LIMIT})
+    con = load.connect(build_path)  # under the flow's memory cap: DuckDB spills to disk past it
     try:
         for schema in models.SCHEMAS:
             con.execute(f"create schema if not exists {schema}")
@@ -108,21 +107,21 @@ def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path) -> dict:
     }
 
 
-@task
+@task(cache_policy=NO_CACHE)
 def check_warehouse(build_path: Path, sql_dir: Path) -> list[dict]:
     """Run the SQL audits and the pandera models on the build."""
-    con = duckdb.connect(str(build_path), read_only=True)
+    con = load.connect(build_path, read_only=True)
     try:
         return [asdict(c) for c in validate.run_checks(con, sql_dir)]
     finally:
         con.close()
 
 
-@task
+@task(cache_policy=NO_CACHE)
 def record_and_report(build_path: Path, state_path: Path, reports_dir: Path, run: dict, checks: list[dict]) -> str:
     """Append the run to the history, copy it into the build's audit schema and write the report."""
     load.record_run(state_path, run, checks)
-    con = duckdb.connect(str(build_path))
+    con = load.connect(build_path)
     try:
         load.copy_history(con, state_path)
         page = report.render_report(con, run["run_id"])
@@ -132,13 +131,13 @@ def record_and_report(build_path: Path, state_path: Path, reports_dir: Path, run
     return str(report.write_report(page, reports_dir, run["run_id"]))
 
 
-@task
+@task(cache_policy=NO_CACHE)
 def publish(build_path: Path, warehouse: Path) -> None:
     """Atomically replace the published warehouse with the checked build."""
     publish_file(build_path, warehouse)
 
 
-@task
+@task(cache_policy=NO_CACHE)
 def publish_artifacts(summary: dict, facts: list[dict], checks: list[dict]) -> None:
     """Show the run's findings in the Prefect UI: a markdown summary and tables."""
     lines = [
@@ -240,7 +239,7 @@ def _flow_run_id() -> str | None:
 
 
 def _read_facts(warehouse: Path, limit: int = 200) -> list[dict]:
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = load.connect(warehouse, read_only=True)
     try:
         result = con.execute(
             """select actor_code, commitment_type, beneficiary_code, stance, n_mentions, n_sources,
@@ -253,7 +252,7 @@ def _read_facts(warehouse: Path, limit: int = 200) -> list[dict]:
 
 
 def _rejects(build_path: Path) -> list[tuple[str, str]]:
-    con = duckdb.connect(str(build_path), read_only=True)
+    con = load.connect(build_path, read_only=True)
     try:
         return con.execute("select source_file, reason from raw.rejects order by source_file").fetchall()
     finally:
@@ -288,7 +287,7 @@ def commitments_pipeline(
 
             t = time.perf_counter()
             discovered = discover(settings.raw_dir, settings.max_file_bytes, settings.state_path, rehash)
-            plan = plan_cleaning(settings.state_path, discovered)
+            plan = plan_cleaning(settings.state_path, quote(discovered))  # quote: Prefect need not walk it
             fingerprint = load.inputs_fingerprint(discovered, SQL_DIR)
             stages["discover"] = time.perf_counter() - t
             if load.published_fingerprint(settings.warehouse) == fingerprint:
