@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import trafilatura
 
+from flows.clean import TRAFILATURA_OPTIONS
 from flows.config import DEFAULT_RAW_DIR
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -124,8 +125,7 @@ def yardstick(paths: list[Path]) -> float:
     """Seconds for trafilatura alone (same options as the pipeline) over the documents, one process."""
     started = time.perf_counter()
     for path in paths:
-        trafilatura.bare_extraction(path.read_bytes(), with_metadata=True, include_comments=False,
-                                    include_tables=True, deduplicate=False, as_dict=True)
+        trafilatura.bare_extraction(path.read_bytes(), **TRAFILATURA_OPTIONS)
     return time.perf_counter() - started
 
 

@@ -36,6 +36,9 @@ from flows.textclean import (
 # trafilatura logs every unparseable page at ERROR; the reject row carries the reason instead
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
+# deduplicate=False: trafilatura's dedup keeps state across calls, so output would depend on order
+TRAFILATURA_OPTIONS = {"with_metadata": True, "include_comments": False, "include_tables": True,
+                       "deduplicate": False, "as_dict": True}
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 WARC_SUFFIXES = (".warc", ".warc.gz")
 WARC_RECORD_SEPARATOR = "#record-"
@@ -144,14 +147,7 @@ def input_kind_for(path: str, head: bytes) -> str:
 
 def clean_html(text: str) -> dict:
     """Extract the article body and metadata from an HTML page with trafilatura."""
-    doc = trafilatura.bare_extraction(
-        text,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        deduplicate=False,
-        as_dict=True,
-    )
+    doc = trafilatura.bare_extraction(text, **TRAFILATURA_OPTIONS)
     if not doc or not (doc.get("text") or "").strip():
         raise RejectedInput("no article body found in the HTML page")
     title = (doc.get("title") or "").strip() or None

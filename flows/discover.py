@@ -87,8 +87,7 @@ def discover_raw_files(raw_dir: Path, max_bytes: int, known: dict[str, RawFile] 
                 digest = reusable_hash(known.get(rel), key)
                 if digest is None:
                     # a WARC archive is streamed record by record: the size cap applies to its records
-                    size, digest = hash_file(path, max_bytes if not is_warc(rel) else 1 << 62)
-                    key = (size,) + key[1:]
+                    _, digest = hash_file(path, max_bytes if not is_warc(rel) else 1 << 62)
                 else:
                     hashed_at = known[rel].hashed_at_ns
             except FileNotFoundError:

@@ -55,14 +55,12 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
 
 
-_connect = connect
-
 
 def init_state(state_path: Path) -> None:
     """Create the state file and its tables if missing; a cleaning cache of another shape is dropped
     (its files are simply cleaned again), the run history is kept."""
     state_path.parent.mkdir(parents=True, exist_ok=True)
-    con = _connect(state_path)
+    con = connect(state_path)
     try:
         columns = [r[0] for r in con.execute(
             "select column_name from duckdb_columns() where table_name = 'cleaned_files' order by column_index"
@@ -82,7 +80,7 @@ def init_state(state_path: Path) -> None:
 
 def plan_increment(state_path: Path, discovered: list[RawFile]) -> dict[str, list[str]]:
     """Split discovered files into new, changed, unchanged (same bytes, same cleaner) and problems."""
-    con = _connect(state_path, read_only=True)
+    con = connect(state_path, read_only=True)
     try:
         known = dict(
             (row[0], (row[1], row[2]))
@@ -120,7 +118,7 @@ def published_fingerprint(warehouse: Path) -> str | None:
     if not warehouse.is_file():
         return None
     try:
-        con = _connect(warehouse, read_only=True)
+        con = connect(warehouse, read_only=True)
     except duckdb.Error:
         return None
     try:
@@ -137,7 +135,7 @@ def known_files(state_path: Path) -> dict[str, RawFile]:
     """The last run's listing of raw/ by path, with the stats its hashes were taken at."""
     if not state_path.is_file():
         return {}
-    con = _connect(state_path, read_only=True)
+    con = connect(state_path, read_only=True)
     try:
         rows = con.execute("""select source_file, size_bytes, raw_sha256, mtime_ns, ctime_ns, inode, hashed_at_ns
                               from inventory where raw_sha256 is not null and hashed_at_ns is not null""").fetchall()
@@ -155,7 +153,7 @@ def save_inventory(state_path: Path, discovered: list[RawFile]) -> None:
           f.hashed_at_ns) for f in discovered],
         columns=["source_file", "size_bytes", "raw_sha256", "problem", *INVENTORY_STAT_COLUMNS],
     ).astype({"size_bytes": "Int64", **{c: "Int64" for c in INVENTORY_STAT_COLUMNS}})
-    con = _connect(state_path)
+    con = connect(state_path)
     try:
         con.execute("begin transaction")
         con.execute("delete from inventory")
@@ -189,8 +187,8 @@ def sentences_path(batch_path: Path) -> Path:
     return batch_path.with_name(batch_path.stem + ".sentences.parquet")
 
 
-def write_batch(rows: list[dict], batch_path: Path) -> dict[str, int]:
-    """Write a cleaned batch (files and their sentences) as two Parquet files; return counts.
+def write_batch(rows: list[dict], batch_path: Path) -> None:
+    """Write a cleaned batch (files and their sentences) as two Parquet files.
 
     Cleaning processes hand their output over as files, so no batch stays in the flow's memory.
     """
@@ -203,7 +201,6 @@ def write_batch(rows: list[dict], batch_path: Path) -> dict[str, int]:
         con.execute(f"copy sentence_frame to {_sql_string(str(sentences_path(batch_path)))} (format parquet)")
     finally:
         con.close()
-    return {"files": len(rows), "articles": sum(1 for r in rows if r["status"] == "ok")}
 
 
 def write_batch_parts(rows: Iterable[dict], batch_path: Path, part_size: int = 500) -> list[Path]:
@@ -231,7 +228,7 @@ def save_batch(state_path: Path, rel_paths: list[str], parts: list[Path]) -> Non
     Rows are replaced by container (the raw file), so a changed WARC archive drops its old records.
     Sentences are stored for articles not seen before.
     """
-    con = _connect(state_path)
+    con = connect(state_path)
     try:
         con.execute("begin transaction")
         con.register("batch_files", pd.DataFrame({"container_file": rel_paths}, dtype=object))
@@ -298,7 +295,7 @@ def build_raw_layer(con: duckdb.DuckDBPyConnection, state_path: Path) -> dict[st
 
 def record_run(state_path: Path, run: dict, checks: list[dict]) -> None:
     """Append one run and its check results to the history (kept across failed runs)."""
-    con = _connect(state_path)
+    con = connect(state_path)
     try:
         con.execute("begin transaction")
         columns = [c[0] for c in con.execute("describe runs").fetchall()]

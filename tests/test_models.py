@@ -99,3 +99,15 @@ def test_actor_mentions_are_the_same_whether_built_in_one_chunk_or_in_several():
         per_chunk.append(con.execute("select count(*) from intermediate.int_actor_mentions").fetchone()[0])
     assert con.execute("select * from intermediate.int_actor_mentions order by all").fetchall() == whole
     assert len(whole) > 6 and 0 < per_chunk[0] < per_chunk[1] < per_chunk[2]  # every chunk holds some articles
+
+
+def test_an_evidence_sentence_that_is_not_in_its_article_body_fails_the_audit():
+    from flows.validate import run_audits
+
+    con = build_from_texts({"a.txt": "France will send 2,000 troops to Ukraine after a ceasefire, Macron said on Monday."})
+    audit = "fct_commitment_mentions__evidence_in_article_body"
+    assert {r.check_name: r.passed for r in run_audits(con)}[audit]
+    con.execute("create or replace table marts.fct_commitment_mentions as "
+                "select * replace (evidence || ' (edited)' as evidence) from marts.fct_commitment_mentions")
+    failed = {r.check_name: r for r in run_audits(con)}[audit]
+    assert not failed.passed and failed.n_failing == 1
