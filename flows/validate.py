@@ -20,14 +20,17 @@ from pandera.typing import Series
 from flows.config import SQL_DIR
 
 
-def _vocabulary(seed: str, column: str) -> list[str]:
-    with open(SQL_DIR / "seeds" / f"{seed}.csv", newline="", encoding="utf-8") as handle:
-        return [row[column] for row in csv.DictReader(handle)]
+def _vocabulary(seed: str, column: str, *more_seeds: str) -> list[str]:
+    values = []
+    for name in (seed, *more_seeds):
+        with open(SQL_DIR / "seeds" / f"{name}.csv", newline="", encoding="utf-8") as handle:
+            values += [row[column] for row in csv.DictReader(handle)]
+    return values
 
 
 COMMITMENT_TYPES = _vocabulary("commitment_types", "commitment_type")
 STANCES = _vocabulary("stances", "stance")
-ACTOR_CODES = _vocabulary("actors", "actor_code")
+ACTOR_CODES = _vocabulary("actors", "actor_code", "state_actors")
 ACTOR_KINDS = ["state", "organisation", "coalition"]
 
 

@@ -109,3 +109,30 @@ def test_missing_column_fails_with_file_and_column(seeds_copy):
         csv.writer(handle, lineterminator="\n").writerows([r[:2] + r[3:] for r in rows])
     with pytest.raises(LexiconError, match=r"condition_cues.csv line 1: missing column\(s\) pattern"):
         read_seeds(seeds_copy)
+
+
+def test_state_seeds_are_what_the_generator_writes():
+    """sql/seeds/state_*.csv come from pycountry + countryinfo; edit the generator, never the CSVs."""
+    import subprocess
+    import sys
+
+    from flows.config import PROJECT_DIR
+
+    done = subprocess.run([sys.executable, "tools/generate_state_seeds.py", "--check"], cwd=PROJECT_DIR,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_iso_state_is_an_actor_with_its_name():
+    import pycountry
+
+    codes = {row["actor_code"] for row in TABLES["actors"]}
+    assert {c.alpha_3 for c in pycountry.countries} | {"XKX"} <= codes
+    aliases = {(row["alias"], row["actor_code"]) for row in TABLES["actor_aliases"]}
+    assert {("Kenya", "KEN"), ("Kenyan", "KEN"), ("Nairobi", "KEN"), ("Côte d'Ivoire", "CIV"),
+            ("DRC", "COD"), ("Congolese", "COD"), ("American", "USA"), ("Kosovo", "XKX")} <= aliases
+
+
+def test_generated_aliases_skip_iso_codes_that_are_words():
+    generated = {row["alias"] for row in TABLES["actor_aliases"] if row.get("_seed") == "state_aliases"}
+    assert not {"IN", "IT", "CAN", "CHE", "IND", "Male", "Mann", "Jersey"} & generated
