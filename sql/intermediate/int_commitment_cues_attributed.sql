@@ -8,6 +8,8 @@
 --   pronoun_antecedent  "Belgium said it would ..."; "Both countries are ..." (previous sentence)
 --   first_person_speaker "We stand ready ...", as Costa writes
 --   led_compound        "US-led monitoring"
+--   source_of_forces    "270 troops from Albania, Bulgaria and Greece", "$500m from China": the actors a
+--                       contribution comes from (they replace the subject: "Nepal received pledges from India")
 -- An actor merely mentioned elsewhere in the sentence is not attributed.
 create or replace table intermediate.int_commitment_cues_attributed as
 with
@@ -26,6 +28,10 @@ int_actor_mentions_chained as (
 
 int_sentence_subjects as (
     select * from intermediate.int_sentence_subjects
+),
+
+int_sentence_tokens as (
+    select * from intermediate.int_sentence_tokens
 ),
 
 commitment_cues as (
@@ -242,6 +248,61 @@ attributed_to_passive_agent as (
         and chain_member.token_start >= passive_agents.agent_start
 ),
 
+-- "soldiers from Nigeria and Benin would be deployed", "pledges of $260m from Japan": a mention
+-- governed by "from" right after a contribution (a force noun or an amount of money), next to the cue
+sources as (
+    select
+        commitment_cues.article_id,
+        commitment_cues.sentence_no,
+        commitment_cues.cue_id,
+        source.chain_no,
+        source.token_start as source_start
+    from commitment_cues
+    inner join int_actor_mentions
+        on int_actor_mentions.article_id = commitment_cues.article_id
+        and int_actor_mentions.sentence_no = commitment_cues.sentence_no
+        and int_actor_mentions.token_start between commitment_cues.cue_start - 8 and commitment_cues.cue_end + 4
+        and int_actor_mentions.governing_word = 'from'
+        and int_actor_mentions.alias_kind <> 'capital'
+    inner join int_actor_mentions_chained as source
+        on source.article_id = int_actor_mentions.article_id
+        and source.sentence_no = int_actor_mentions.sentence_no
+        and source.token_start = int_actor_mentions.token_start
+    inner join int_sentence_tokens as from_token
+        on from_token.article_id = int_actor_mentions.article_id
+        and from_token.sentence_no = int_actor_mentions.sentence_no
+        and from_token.token_no between int_actor_mentions.token_start - 2 and int_actor_mentions.token_start - 1
+        and from_token.token_norm = 'from'
+    -- the word before "from": what is contributed
+    inner join int_sentence_tokens as contribution
+        on contribution.article_id = from_token.article_id
+        and contribution.sentence_no = from_token.sentence_no
+        and contribution.token_no = from_token.token_no - 1
+    where contribution.token_norm in (
+            'troops', 'soldiers', 'forces', 'personnel', 'peacekeepers', 'contingent', 'contingents',
+            'officers', 'police', 'units', 'battalions', 'battalion', 'brigade', 'instructors', 'trainers',
+            'warships', 'frigates', 'ships', 'jets', 'aircraft', 'pledges', 'pledge', 'contributions',
+            'contribution', 'donations', 'aid', 'funding', 'support', 'assistance', 'loans', 'grants'
+        )
+        or regexp_matches(contribution.token_raw, '^\(?[$€£]?\d[\d.,]*(?:bn|m|mn|k)?\)?$|^\(?[$€£]')
+),
+
+attributed_to_source as (
+    select
+        sources.article_id,
+        sources.sentence_no,
+        sources.cue_id,
+        chain_member.actor_code,
+        'source_of_forces' as attribution_method,
+        sources.source_start as subject_position
+    from sources
+    inner join int_actor_mentions_chained as chain_member
+        on chain_member.article_id = sources.article_id
+        and chain_member.sentence_no = sources.sentence_no
+        and chain_member.chain_no = sources.chain_no
+        and chain_member.token_start >= sources.source_start
+),
+
 attributed_to_leader as (
     select
         commitment_cues.article_id,
@@ -270,7 +331,7 @@ subject_side as (
 ),
 
 all_attributions as (
-    -- a passive agent replaces whatever stood before the cue (the patient, not the agent)
+    -- a passive agent or a source replaces whatever stood before the cue (the patient or the recipient)
     select subject_side.*
     from subject_side
     where not exists (
@@ -279,8 +340,16 @@ all_attributions as (
             and passive_agents.sentence_no = subject_side.sentence_no
             and passive_agents.cue_id = subject_side.cue_id
     )
+    and not exists (
+        select 1 from sources
+        where sources.article_id = subject_side.article_id
+            and sources.sentence_no = subject_side.sentence_no
+            and sources.cue_id = subject_side.cue_id
+    )
     union all
     select * from attributed_to_passive_agent
+    union all
+    select * from attributed_to_source
     union all
     select * from attributed_to_leader
 ),
@@ -309,7 +378,7 @@ final as (
         partition by all_attributions.article_id, all_attributions.sentence_no,
                      all_attributions.cue_id, all_attributions.actor_code
         order by case all_attributions.attribution_method
-            when 'passive_agent' then 1 when 'subject' then 2 when 'coordinated_subject' then 3
+            when 'passive_agent' then 1 when 'source_of_forces' then 1 when 'subject' then 2 when 'coordinated_subject' then 3
             when 'pronoun_antecedent' then 4 when 'first_person_speaker' then 5 else 6 end
     ) = 1
 )
