@@ -185,6 +185,7 @@ with_context as (
         prev_1.token_norm as prev_1_norm,
         prev_2.token_norm as prev_2_norm,
         next_1.token_norm as next_1_norm,
+        next_1.token_raw as next_1_raw,
         next_2.token_norm as next_2_norm,
         -- the word before the mention, looking past one determiner ("members of the coalition")
         case
@@ -223,6 +224,9 @@ roles as (
     select
         *,
         alias_kind in ('capital', 'name', 'metonym') and not is_led_compound and (
+            -- a dateline: "BARI, Italy – Ukraine and Japan signed ..."
+            (token_start <= 3 and coalesce(next_1_raw, '') in ('–', '—', '-', '(AP)', '(Reuters)', '(AFP)'))
+            or
             coalesce(governing_word, '') in ('in', 'at', 'from', 'near', 'outside', 'around', 'into', 'across', 'via',
                                'visit', 'visiting', 'visited', 'inside', 'throughout')
             or coalesce(next_1_norm, '') in ('meeting', 'meetings', 'summit', 'summits', 'talks', 'conference',

@@ -8,6 +8,7 @@
 --   pronoun_antecedent  "Belgium said it would ..."; "Both countries are ..." (previous sentence)
 --   first_person_speaker "We stand ready ...", as Costa writes
 --   led_compound        "US-led monitoring"
+--   agreement_party     "Canada signed an agreement with Ukraine": the other party of an agreement
 --   source_of_forces    "270 troops from Albania, Bulgaria and Greece", "$500m from China": the actors a
 --                       contribution comes from (they replace the subject: "Nepal received pledges from India")
 -- An actor merely mentioned elsewhere in the sentence is not attributed.
@@ -96,6 +97,8 @@ subject_heads as (
             not (int_actor_mentions.is_object or coalesce(int_actor_mentions_chained.is_chain_object, false))
             or int_actor_mentions.is_followed_by_gerund
             or cues_with_verb_position.max_actor_gap = 0
+            -- "Egypt's proposed contribution of 5,000 troops": a possessor right before a nominal cue
+            or (cues_with_verb_position.max_actor_gap <= 1 and int_actor_mentions.is_possessive)
         )
         and not int_actor_mentions.is_led_compound
     qualify row_number() over (
@@ -113,7 +116,10 @@ attributed_to_subject_chain as (
         chain_member.actor_code,
         case when chain_member.token_start = subject_heads.head_start then 'subject'
              else 'coordinated_subject' end as attribution_method,
-        subject_heads.head_start as subject_position
+        -- stances are sought from the start of the coordination ("Neither A nor B will send")
+        min(chain_member.token_start) over (
+            partition by subject_heads.article_id, subject_heads.sentence_no, subject_heads.cue_id
+        ) as subject_position
     from subject_heads
     inner join int_actor_mentions_chained as head_mention
         on head_mention.article_id = subject_heads.article_id
@@ -287,6 +293,15 @@ sources as (
         or regexp_matches(contribution.token_raw, '^\(?[$€£]?\d[\d.,]*(?:bn|m|mn|k)?\)?$|^\(?[$€£]')
 ),
 
+-- "Russia withdrew 5,000 troops from Syria": a force leaving a place does not come from a contributor
+withdrawals as (
+    select distinct article_id, sentence_no
+    from int_sentence_tokens
+    where token_norm like 'withdr%' or token_norm like 'evacuat%' or token_norm like 'expel%'
+        or token_norm in ('pull', 'pulls', 'pulled', 'pulling', 'retreat', 'retreated', 'leave', 'leaves',
+                          'left', 'leaving', 'fled', 'flee', 'return', 'returned', 'returning', 'repatriated')
+),
+
 attributed_to_source as (
     select
         sources.article_id,
@@ -301,6 +316,39 @@ attributed_to_source as (
         and chain_member.sentence_no = sources.sentence_no
         and chain_member.chain_no = sources.chain_no
         and chain_member.token_start >= sources.source_start
+    where not exists (
+        select 1 from withdrawals
+        where withdrawals.article_id = sources.article_id and withdrawals.sentence_no = sources.sentence_no
+    )
+),
+
+-- "Canada signed a security agreement with Ukraine", "a pact between China and Solomon Islands":
+-- every party to an agreement commits to it
+agreement_parties as (
+    select
+        commitment_cues.article_id,
+        commitment_cues.sentence_no,
+        commitment_cues.cue_id,
+        chain_member.actor_code,
+        'agreement_party' as attribution_method,
+        party.token_start as subject_position
+    from commitment_cues
+    inner join int_actor_mentions as party
+        on party.article_id = commitment_cues.article_id
+        and party.sentence_no = commitment_cues.sentence_no
+        and party.token_start between commitment_cues.cue_start + 1 and commitment_cues.cue_end + 3
+        and party.governing_word in ('with', 'between')
+        and not party.is_pronoun
+    inner join int_actor_mentions_chained as party_chain
+        on party_chain.article_id = party.article_id
+        and party_chain.sentence_no = party.sentence_no
+        and party_chain.token_start = party.token_start
+    inner join int_actor_mentions_chained as chain_member
+        on chain_member.article_id = party_chain.article_id
+        and chain_member.sentence_no = party_chain.sentence_no
+        and chain_member.chain_no = party_chain.chain_no
+        and chain_member.token_start >= party_chain.token_start
+    where commitment_cues.label = 'agreement'
 ),
 
 attributed_to_leader as (
@@ -351,6 +399,8 @@ all_attributions as (
     union all
     select * from attributed_to_source
     union all
+    select * from agreement_parties
+    union all
     select * from attributed_to_leader
 ),
 
@@ -379,7 +429,8 @@ final as (
                      all_attributions.cue_id, all_attributions.actor_code
         order by case all_attributions.attribution_method
             when 'passive_agent' then 1 when 'source_of_forces' then 1 when 'subject' then 2 when 'coordinated_subject' then 3
-            when 'pronoun_antecedent' then 4 when 'first_person_speaker' then 5 else 6 end
+            when 'pronoun_antecedent' then 4 when 'first_person_speaker' then 5
+            when 'agreement_party' then 6 else 7 end
     ) = 1
 )
 

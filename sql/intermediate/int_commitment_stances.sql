@@ -34,7 +34,9 @@ stance_cues_in_scope as (
         on stance_cues.article_id = int_commitment_cues_attributed.article_id
         and stance_cues.sentence_no = int_commitment_cues_attributed.sentence_no
     where (
+            -- a negation may stand before an inverted subject: "Nor will Brazil provide"
             stance_cues.cue_start >= int_commitment_cues_attributed.subject_position
+                - case when stance_cues.label = 'declined' then 2 else 0 end
             and stance_cues.cue_start <= int_commitment_cues_attributed.cue_end
                 + case when stance_cues.label = 'conditional' then 6 else 0 end
         )

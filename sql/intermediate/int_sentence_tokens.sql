@@ -96,7 +96,7 @@ with_context as (
         sum(case
             when is_capitalised
                 or token_norm in (
-                    '', 'and', 'or', 'as', 'well', 'both', 'the', 'its', 'their', 'of', 'other', 'fellow',
+                    '', 'and', 'or', 'nor', 'neither', 'as', 'well', 'both', 'the', 'its', 'their', 'of', 'other', 'fellow',
                     'along', 'together', 'plus', 'president', 'prime', 'minister', 'chancellor', 'leader',
                     'foreign', 'defence', 'defense', 'envoy', 'special', 'secretary', 'general', 'top',
                     'spokesperson', 'spokesman', 'spokeswoman', 'head', 'chief', 'counterpart', 'mr', 'mrs',
