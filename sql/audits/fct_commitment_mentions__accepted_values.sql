@@ -17,4 +17,4 @@ left join lexicon.actors as beneficiary
 where commitment_types.commitment_type is null
     or stances.stance is null
     or actor.actor_code is null
-    or beneficiary.actor_code is null
+    or (fct_commitment_mentions.beneficiary_code is not null and beneficiary.actor_code is null)

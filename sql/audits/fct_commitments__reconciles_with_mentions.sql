@@ -16,5 +16,5 @@ from marts.fct_commitments
 full outer join mentions_per_commitment
     on mentions_per_commitment.actor_code = fct_commitments.actor_code
     and mentions_per_commitment.commitment_type = fct_commitments.commitment_type
-    and mentions_per_commitment.beneficiary_code = fct_commitments.beneficiary_code
+    and mentions_per_commitment.beneficiary_code is not distinct from fct_commitments.beneficiary_code
 where fct_commitments.n_mentions is distinct from mentions_per_commitment.n_mentions

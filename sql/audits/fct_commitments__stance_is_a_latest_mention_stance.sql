@@ -13,7 +13,7 @@ latest_stances as (
     inner join latest_published as l
         on l.actor_code = m.actor_code
         and l.commitment_type = m.commitment_type
-        and l.beneficiary_code = m.beneficiary_code
+        and l.beneficiary_code is not distinct from m.beneficiary_code
         and coalesce(m.published, timestamp '0001-01-01') = l.latest
 )
 
@@ -22,5 +22,5 @@ from marts.fct_commitments
 anti join latest_stances
     on latest_stances.actor_code = fct_commitments.actor_code
     and latest_stances.commitment_type = fct_commitments.commitment_type
-    and latest_stances.beneficiary_code = fct_commitments.beneficiary_code
+    and latest_stances.beneficiary_code is not distinct from fct_commitments.beneficiary_code
     and latest_stances.stance = fct_commitments.stance

@@ -28,6 +28,10 @@ dim_articles as (
     select * from marts.dim_articles
 ),
 
+actors as (
+    select * from lexicon.actors
+),
+
 mentions_per_actor_and_type as (
     select
         article_id,
@@ -48,17 +52,44 @@ mentions_per_actor_and_type as (
 
 -- who the article is about: the actor most often named as an object ("to Ukraine", "for Kyiv"),
 -- else the actor named most often
-article_focus_actors as (
-    select article_id, actor_code as focus_actor_code
+-- the article's main recipient: the actor most often named as the object of to/for/in/help...
+-- (ranked, so that an actor is never its own fallback beneficiary)
+article_recipients as (
+    select
+        article_id,
+        actor_code as recipient_code,
+        row_number() over (
+            partition by article_id
+            order by any_value(actors.actor_kind) = 'state' desc,
+                     count(*) filter (where governing_word in ('to', 'for', 'in', 'on', 'across', 'into', 'inside',
+                                                                'help', 'helping', 'support', 'supporting', 'defend',
+                                                                'defending', 'assist', 'assisting')) desc,
+                     actor_code
+        ) as recipient_rank
     from int_actor_mentions
+    inner join actors using (actor_code)
     where actor_code is not null
     group by article_id, actor_code
+    having count(*) filter (where governing_word in ('to', 'for', 'in', 'on', 'across', 'into', 'inside',
+                                                     'help', 'helping', 'support', 'supporting', 'defend',
+                                                     'defending', 'assist', 'assisting')) > 0
+),
+
+fallback_beneficiaries as (
+    select
+        mentions_per_actor_and_type.article_id,
+        mentions_per_actor_and_type.sentence_no,
+        mentions_per_actor_and_type.actor_code,
+        mentions_per_actor_and_type.commitment_type,
+        article_recipients.recipient_code as beneficiary_code
+    from mentions_per_actor_and_type
+    inner join article_recipients
+        on article_recipients.article_id = mentions_per_actor_and_type.article_id
+        and article_recipients.recipient_code <> mentions_per_actor_and_type.actor_code
     qualify row_number() over (
-        partition by article_id
-        order by count(*) filter (where governing_word in ('to', 'for', 'in', 'on', 'across', 'into', 'inside',
-                                                            'help', 'helping', 'support', 'supporting', 'defend',
-                                                            'defending', 'assist', 'assisting')) desc,
-                 count(*) desc, actor_code
+        partition by mentions_per_actor_and_type.article_id, mentions_per_actor_and_type.sentence_no,
+                     mentions_per_actor_and_type.actor_code, mentions_per_actor_and_type.commitment_type
+        order by article_recipients.recipient_rank
     ) = 1
 ),
 
@@ -68,23 +99,57 @@ explicit_beneficiaries as (
         mentions_per_actor_and_type.sentence_no,
         mentions_per_actor_and_type.actor_code,
         mentions_per_actor_and_type.commitment_type,
-        int_actor_mentions.actor_code as beneficiary_code
+        int_actor_mentions.actor_code as beneficiary_code,
+        actors.actor_kind = 'state' as is_state
     from mentions_per_actor_and_type
     inner join int_actor_mentions
         on int_actor_mentions.article_id = mentions_per_actor_and_type.article_id
         and int_actor_mentions.sentence_no = mentions_per_actor_and_type.sentence_no
         and int_actor_mentions.token_start > mentions_per_actor_and_type.cue_start
         and int_actor_mentions.token_start <= mentions_per_actor_and_type.cue_start + 15
-    where int_actor_mentions.governing_word in (
-            'to', 'for', 'in', 'on', 'across', 'into', 'inside', 'help', 'helping', 'support', 'supporting',
-            'defend', 'defending', 'assist', 'assisting', 'protect', 'protecting'
+    -- "to Somalia", "for Mozambique", "in the DRC", "Niger's army", "train Mozambican soldiers",
+    -- and the other party of an agreement ("an agreement with Ukraine")
+    inner join actors
+        on actors.actor_code = int_actor_mentions.actor_code
+    where (
+            int_actor_mentions.governing_word in (
+                'to', 'for', 'in', 'on', 'across', 'into', 'inside', 'help', 'helping', 'support', 'supporting',
+                'defend', 'defending', 'assist', 'assisting', 'protect', 'protecting'
+            )
+            or (int_actor_mentions.is_possessive and int_actor_mentions.alias_kind <> 'person')
+            or int_actor_mentions.alias_kind = 'demonym'
+            or (mentions_per_actor_and_type.commitment_type = 'agreement'
+                and int_actor_mentions.governing_word in ('with', 'between'))
         )
+        and not int_actor_mentions.is_speaker
         and int_actor_mentions.actor_code is not null
         and int_actor_mentions.actor_code <> mentions_per_actor_and_type.actor_code
     qualify row_number() over (
         partition by mentions_per_actor_and_type.article_id, mentions_per_actor_and_type.sentence_no,
                      mentions_per_actor_and_type.actor_code, mentions_per_actor_and_type.commitment_type
-        order by int_actor_mentions.token_start
+        -- a state before an organisation: troops "to AUSSOM" serve Somalia
+        order by actors.actor_kind = 'state' desc, int_actor_mentions.token_start
+    ) = 1
+),
+
+-- the parties of one agreement or guarantee benefit from each other ("A and B signed a pact")
+co_parties as (
+    select
+        mine.article_id,
+        mine.sentence_no,
+        mine.actor_code,
+        mine.commitment_type,
+        other.actor_code as beneficiary_code
+    from mentions_per_actor_and_type as mine
+    inner join mentions_per_actor_and_type as other
+        on other.article_id = mine.article_id
+        and other.sentence_no = mine.sentence_no
+        and other.commitment_type = mine.commitment_type
+        and other.actor_code <> mine.actor_code
+    where mine.commitment_type in ('agreement', 'security_guarantee')
+    qualify row_number() over (
+        partition by mine.article_id, mine.sentence_no, mine.actor_code, mine.commitment_type
+        order by other.cue_start, other.actor_code
     ) = 1
 ),
 
@@ -128,8 +193,23 @@ final as (
         m.actor_code,
         m.commitment_type,
         m.stance,
-        coalesce(explicit_beneficiaries.beneficiary_code, article_focus_actors.focus_actor_code, m.actor_code)
-            as beneficiary_code,
+        -- read from the sentence (a state first), else the other party of the same agreement, else the
+        -- article's main recipient; null when the text names none
+        case when explicit_beneficiaries.is_state then explicit_beneficiaries.beneficiary_code
+             when co_parties.beneficiary_code is not null then co_parties.beneficiary_code
+             when explicit_beneficiaries.beneficiary_code is not null and fallback_beneficiaries.beneficiary_code is not null
+                 and fallback_beneficiaries.beneficiary_code in (select actor_code from actors where actor_kind = 'state')
+                 then fallback_beneficiaries.beneficiary_code
+             else coalesce(explicit_beneficiaries.beneficiary_code, fallback_beneficiaries.beneficiary_code)
+        end as beneficiary_code,
+        case when explicit_beneficiaries.is_state then 'sentence'
+             when co_parties.beneficiary_code is not null then 'agreement_party'
+             when explicit_beneficiaries.beneficiary_code is not null and fallback_beneficiaries.beneficiary_code is not null
+                 and fallback_beneficiaries.beneficiary_code in (select actor_code from actors where actor_kind = 'state')
+                 then 'article_recipient'
+             when explicit_beneficiaries.beneficiary_code is not null then 'sentence'
+             when fallback_beneficiaries.beneficiary_code is not null then 'article_recipient'
+        end as beneficiary_method,
         int_sentence_conditions.condition_text,
         matching_quantities.quantity_value,
         matching_quantities.quantity_text,
@@ -156,8 +236,16 @@ final as (
         and explicit_beneficiaries.sentence_no = m.sentence_no
         and explicit_beneficiaries.actor_code = m.actor_code
         and explicit_beneficiaries.commitment_type = m.commitment_type
-    left join article_focus_actors
-        on article_focus_actors.article_id = m.article_id
+    left join co_parties
+        on co_parties.article_id = m.article_id
+        and co_parties.sentence_no = m.sentence_no
+        and co_parties.actor_code = m.actor_code
+        and co_parties.commitment_type = m.commitment_type
+    left join fallback_beneficiaries
+        on fallback_beneficiaries.article_id = m.article_id
+        and fallback_beneficiaries.sentence_no = m.sentence_no
+        and fallback_beneficiaries.actor_code = m.actor_code
+        and fallback_beneficiaries.commitment_type = m.commitment_type
     left join int_sentence_conditions
         on int_sentence_conditions.article_id = m.article_id
         and int_sentence_conditions.sentence_no = m.sentence_no
