@@ -21,6 +21,7 @@ MODEL_ORDER = [
     "staging/stg_cue_rules",
     "staging/stg_cue_keywords",
     "intermediate/int_sentence_tokens",
+    "intermediate/int_article_persons",
     "intermediate/int_actor_mentions",
     "intermediate/int_actor_mentions_chained",
     "intermediate/int_sentence_subjects",

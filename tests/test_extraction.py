@@ -216,3 +216,107 @@ def test_a_coordination_opened_by_a_preposition_is_not_the_subject():
     con = one("The draft plan from Denmark and its partners includes a ceasefire monitoring mission led by "
               "Finland, diplomats said on Monday.")
     assert not {p for p in pairs(con) if p[0] in ("DNK", "COALITION")}
+
+
+# --- any conflict, any actor: world actors, people linked in the article, contributions, beneficiaries ---
+
+
+def test_states_outside_europe_are_actors_by_name_demonym_and_capital():
+    con = one("Malawi will deploy 900 soldiers to the mission. Bolivian troops will also be deployed there. "
+              "Dhaka pledged to send two police units to the peacekeeping force.")
+    assert {("MWI", "troop_deployment"), ("BOL", "troop_deployment"), ("BGD", "troop_deployment")} <= pairs(con)
+
+
+def test_regional_organisations_and_their_missions_commit():
+    con = one("The Economic Community of West African States (ECOWAS) agreed to deploy a standby force to Guinea-Bissau. "
+              "SADC will send troops to eastern Congo, while ASEAN pledged $5 million to Myanmar.")
+    assert {("ECOWAS", "troop_deployment"), ("SADC", "troop_deployment"), ("ASEAN", "financial_support")} <= pairs(con)
+
+
+def test_a_person_introduced_with_a_title_speaks_for_the_state_later_in_the_article():
+    con = one("Ghanaian President John Mahama met reporters in Accra on Friday. "
+              "Mahama pledged to send 500 troops to the regional force.")
+    assert ("GHA", "troop_deployment", "committed") in facts(con)
+
+
+def test_a_title_after_the_name_links_the_person_too():
+    con = one("Defence Minister Rustam Umarov of Uzbekistan arrived on Tuesday. "
+              "Umarov said he would not send soldiers to the border mission.")
+    assert ("UZB", "troop_deployment", "declined") in facts(con)
+
+
+def test_troops_from_a_list_of_states_are_each_states_contribution():
+    con = one("The new force was agreed in March. The mission will include 1,200 troops from Chad, Niger and Mauritania.")
+    assert {("TCD", "troop_deployment"), ("NER", "troop_deployment"), ("MRT", "troop_deployment")} <= pairs(con)
+
+
+def test_troops_leaving_a_country_are_not_its_contribution():
+    con = one("The base closed in May. Russia withdrew 3,000 troops from Armenia last year.")
+    assert not {p for p in pairs(con) if p[0] == "ARM"}
+
+
+def test_money_from_a_donor_is_the_donors_pledge_not_the_recipients():
+    con = one("Haiti received new pledges at the conference. Pledges include $40m from Canada and $25m from Brazil.")
+    assert {("CAN", "financial_support"), ("BRA", "financial_support")} <= pairs(con)
+    assert ("HTI", "financial_support") not in pairs(con)
+
+
+def test_the_other_party_of_an_agreement_signs_it_too():
+    con = one("The talks lasted two days. Vietnam signed a defence cooperation agreement with Indonesia on Monday.")
+    assert {("VNM", "agreement"), ("IDN", "agreement")} <= pairs(con)
+
+
+def test_a_force_list_line_attributes_the_state_before_the_dash():
+    con = one("Troop contributions to the new mission:\n\nRwanda – 2,000 troops\n\nSenegal – 650 troops")
+    assert {("RWA", "troop_deployment"), ("SEN", "troop_deployment")} <= pairs(con)
+
+
+def test_neither_nor_declines_for_both_states():
+    con = one("The force needs more soldiers. Neither Argentina nor Chile will send troops to the force.")
+    assert {("ARG", "troop_deployment", "declined"), ("CHL", "troop_deployment", "declined")} <= facts(con)
+    assert not {f for f in facts(con) if f[2] == "committed"}
+
+
+def test_an_inverted_nor_declines():
+    con = one("Mexico will not provide weapons. Nor will Peru provide ammunition to the rebels.")
+    assert ("PER", "military_aid", "declined") in facts(con)
+
+
+def test_weighing_whether_to_send_is_not_a_pledge():
+    con = one("Thailand is still weighing whether to send soldiers to the stabilisation force.")
+    assert ("THA", "troop_deployment", "committed") not in facts(con)
+
+
+def test_a_host_rejecting_foreign_forces_is_opposed():
+    con = one("The junta said foreign forces are not welcome on Mali's national territory and rejected any "
+              "deployment of foreign troops.")
+    assert ("MLI", "troop_deployment", "opposed") in facts(con) or not pairs(con) - {("MLI", "troop_deployment")}
+
+
+def test_a_dateline_city_and_country_are_places_not_actors():
+    con = one("Border talks\n\nNAIROBI, Kenya – Uganda and Tanzania signed a security agreement on Monday. "
+              "The two leaders spoke afterwards.")
+    assert {("UGA", "agreement"), ("TZA", "agreement")} <= pairs(con)
+    assert not {p for p in pairs(con) if p[0] == "KEN"}
+
+
+def test_the_beneficiary_is_read_from_the_sentence_and_never_the_actor_itself():
+    con = one("Japan pledged $30 million to Mozambique for humanitarian aid. Japan will also sign an agreement.")
+    rows = con.execute("""select actor_code, commitment_type, beneficiary_code, beneficiary_method
+                          from marts.fct_commitment_mentions""").fetchall()
+    assert ("JPN", "financial_support", "MOZ", "sentence") in rows
+    assert all(beneficiary != actor for actor, _, beneficiary, _ in rows)
+
+
+def test_a_beneficiary_the_text_does_not_name_is_null():
+    con = one("The summit of foreign ministers ended on Friday afternoon after two days of talks. "
+              "Norway said it will sign the declaration.")
+    rows = con.execute("select beneficiary_code from marts.fct_commitment_mentions where actor_code = 'NOR'").fetchall()
+    assert rows == [(None,)]
+
+
+def test_troops_for_a_regional_mission_benefit_the_host_state_not_the_organisation():
+    con = one("Somalia asked for help against al-Shabaab. Burundi will contribute 1,000 troops to AUSSOM in Somalia.")
+    rows = con.execute("""select beneficiary_code from marts.fct_commitment_mentions
+                          where actor_code = 'BDI' and commitment_type = 'troop_deployment'""").fetchall()
+    assert rows == [("SOM",)]

@@ -40,6 +40,13 @@ stg_actor_aliases as (
     select * from staging.stg_actor_aliases
 ),
 
+-- people the article itself introduces with a state ("Kenyan President William Ruto")
+int_article_persons as (
+    select *
+    from intermediate.int_article_persons
+    where hash(article_id) % getvariable('actor_n_chunks') = getvariable('actor_chunk_no')
+),
+
 -- the next four tokens of every token, for n-grams of up to five tokens
 token_windows as (
     select
@@ -64,7 +71,9 @@ token_windows as (
 possible_first_tokens as (
     select distinct split_part(alias_norm, ' ', 1) as first_token from stg_actor_aliases
     union
-    select unnest(['we', 'i', 'he', 'she', 'they', 'it', 'both', 'the'])
+    select distinct split_part(person_norm, ' ', 1) from int_article_persons
+    union
+    select unnest(['we', 'i', 'he', 'she', 'they', 'it', 'both', 'the', 'his', 'her', 'my', 'our'])
 ),
 
 candidate_starts as (
@@ -131,16 +140,39 @@ pronoun_matches as (
         token_end,
         ngram_clean as matched_text,
         null as actor_code,
-        case when ngram_norm in ('we', 'i') then 'pronoun_first' else 'pronoun_third' end as alias_kind
+        case when ngram_norm in ('we', 'i') or ngram_norm like 'my %' or ngram_norm like 'our %' then 'pronoun_first'
+             else 'pronoun_third' end as alias_kind
     from ngrams
     where ngram_norm in (
         'we', 'i', 'he', 'she', 'they', 'it', 'both countries', 'the two countries', 'both nations',
-        'the two nations', 'both leaders', 'the two leaders', 'both sides', 'the two sides', 'both governments'
+        'the two nations', 'both leaders', 'the two leaders', 'both sides', 'the two sides', 'both governments',
+        -- "Lula said his country will not ...": the speaker's state
+        'his country', 'her country', 'his government', 'her government', 'my country', 'our country',
+        'my government', 'our government'
     )
+),
+
+-- "Ruto said", "Mr Sánchez": a name the article introduced, matched with its capitals
+article_person_matches as (
+    select
+        ngrams.article_id,
+        ngrams.sentence_no,
+        ngrams.token_start,
+        ngrams.token_end,
+        ngrams.ngram_clean as matched_text,
+        int_article_persons.actor_code,
+        'person' as alias_kind
+    from ngrams
+    inner join int_article_persons
+        on int_article_persons.article_id = ngrams.article_id
+        and int_article_persons.person_norm = ngrams.ngram_norm
+        and int_article_persons.person_clean = ngrams.ngram_clean
 ),
 
 all_matches as (
     select * from alias_matches
+    union all
+    select * from article_person_matches
     union all
     select * from pronoun_matches
 ),
@@ -184,12 +216,15 @@ with_context as (
         first_token.paragraph_no,
         prev_1.token_norm as prev_1_norm,
         prev_2.token_norm as prev_2_norm,
+        prev_1.token_raw as prev_1_raw,
         next_1.token_norm as next_1_norm,
         next_1.token_raw as next_1_raw,
         next_2.token_norm as next_2_norm,
         -- the word before the mention, looking past one determiner ("members of the coalition")
         case
-            when prev_1.token_norm in ('the', 'a', 'an', 'its', 'their', 'his', 'her', 'our', 'all')
+            when prev_1.token_norm in ('the', 'a', 'an', 'its', 'their', 'his', 'her', 'our', 'all', 'eastern', 'western',
+                                       'northern', 'southern', 'central', 'north', 'south', 'east', 'west',
+                                       'neighbouring', 'neighboring', 'mainland')
                 then prev_2.token_norm
             else prev_1.token_norm
         end as governing_word
@@ -225,7 +260,8 @@ roles as (
         *,
         alias_kind in ('capital', 'name', 'metonym') and not is_led_compound and (
             -- a dateline: "BARI, Italy – Ukraine and Japan signed ..."
-            (token_start <= 3 and coalesce(next_1_raw, '') in ('–', '—', '-', '(AP)', '(Reuters)', '(AFP)'))
+            (token_start <= 3 and coalesce(next_1_raw, '') in ('–', '—', '-', '(AP)', '(Reuters)', '(AFP)')
+             and regexp_matches(coalesce(prev_1_raw, ''), '^\p{Lu}[\p{Lu} .-]+,$'))
             or
             coalesce(governing_word, '') in ('in', 'at', 'from', 'near', 'outside', 'around', 'into', 'across', 'via',
                                'visit', 'visiting', 'visited', 'inside', 'throughout')

@@ -94,6 +94,8 @@ with_context as (
         -- words that may stand between two coordinated actors ("France and the United Kingdom",
         -- "Macron, UK Prime Minister Keir Starmer and ..."): a running count of the others
         sum(case
+            -- a dash ends a coordination ("NAIROBI, Kenya – Uganda and Tanzania")
+            when token_raw in ('–', '—', '-') then 1
             when is_capitalised
                 or token_norm in (
                     '', 'and', 'or', 'nor', 'neither', 'as', 'well', 'both', 'the', 'its', 'their', 'of', 'other', 'fellow',

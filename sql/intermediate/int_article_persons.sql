@@ -1,0 +1,127 @@
+-- intermediate.int_article_persons
+-- Grain: one row per (article_id, person_clean): a person whom the article introduces with a state and
+-- a title ("Kenyan President William Ruto", "Spain's prime minister, Pedro Sánchez", "Foreign Minister
+-- Wang Yi of China"), under the full name and the surname.
+-- Purpose: later mentions in the same article ("Ruto said", "Mr Sánchez") resolve to that state, for
+-- any person in any country, without a hand list of office holders. A name that two states claim in
+-- one article links to neither.
+create or replace table intermediate.int_article_persons as
+with
+
+stg_sentences as (
+    select * from staging.stg_sentences
+),
+
+stg_actor_aliases as (
+    select * from staging.stg_actor_aliases
+),
+
+actors as (
+    select * from lexicon.actors
+),
+
+-- anchor (a state's name or demonym), title, name: "Kenyan President William Ruto"
+-- title, name, "of" anchor: "Foreign Minister Wang Yi of China"
+-- (constant patterns, compiled once; the title words are case-insensitive, names are capitalised)
+patterns as (
+    select
+        '(\p{Lu}[\pL''’.-]+(?: \p{Lu}[\pL''’.-]+)?),? (?i:(?:(?:deputy|vice|former|then|acting|foreign|defen[cs]e|finance|interior|prime|crown|army|military|state|senior|top|chief)[ -])*(?:president|prime minister|minister|chancellor|premier|leader|king|emir|sultan|prince|general|secretary|ambassador|envoy|spokes(?:man|woman|person)|commander|head of state|head of government|junta leader|ruler|monarch))(?: (?i:of (?:state|defen[cs]e|foreign affairs|the armed forces)))?,? ((?:\p{Lu}[\pL''’-]+ ){0,2}\p{Lu}[\pL''’-]+)'
+            as anchor_title_name,
+        '(?i:(?:(?:deputy|vice|former|then|acting|foreign|defen[cs]e|finance|interior|prime|crown|army|military|state|senior|top|chief)[ -])*(?:president|prime minister|minister|chancellor|premier|leader|king|emir|sultan|prince|general|secretary|ambassador|envoy|spokes(?:man|woman|person)|commander|head of state|head of government|junta leader|ruler|monarch)),? ((?:\p{Lu}[\pL''’-]+ ){0,2}\p{Lu}[\pL''’-]+),? of (?:the )?(\p{Lu}[\pL''’.-]+(?: \p{Lu}[\pL''’.-]+)?)'
+            as title_name_anchor
+),
+
+-- only sentences that hold a title word are searched
+titled_sentences as (
+    select stg_sentences.*
+    from stg_sentences
+    where regexp_matches(
+        sentence_lc,
+        '\b(?:president|minister|chancellor|premier|leader|king|emir|sultan|prince|general|secretary|ambassador|envoy|spokes|commander|head of|ruler|monarch)'
+    )
+),
+
+anchor_first as (
+    select
+        titled_sentences.article_id,
+        titled_sentences.sentence_no,
+        unnest(regexp_extract_all(titled_sentences.sentence, patterns.anchor_title_name)) as intro_text,
+        patterns.anchor_title_name as pattern,
+        'anchor_title_name' as link_rule
+    from titled_sentences
+    cross join patterns
+),
+
+anchor_last as (
+    select
+        titled_sentences.article_id,
+        titled_sentences.sentence_no,
+        unnest(regexp_extract_all(titled_sentences.sentence, patterns.title_name_anchor)) as intro_text,
+        patterns.title_name_anchor as pattern,
+        'title_name_anchor' as link_rule
+    from titled_sentences
+    cross join patterns
+),
+
+introductions as (
+    select
+        article_id,
+        sentence_no,
+        intro_text,
+        link_rule,
+        regexp_extract(intro_text, pattern, 1) as anchor_text,
+        regexp_replace(regexp_extract(intro_text, pattern, 2), '[''’]s$', '') as person_name
+    from anchor_first
+    union all
+    select
+        article_id,
+        sentence_no,
+        intro_text,
+        link_rule,
+        regexp_extract(intro_text, pattern, 2) as anchor_text,
+        regexp_replace(regexp_extract(intro_text, pattern, 1), '[''’]s$', '') as person_name
+    from anchor_last
+),
+
+-- the anchor normalised as aliases are ("Spain's" -> "spain"), joined to states' names and demonyms
+anchored as (
+    select
+        introductions.*,
+        stg_actor_aliases.actor_code
+    from introductions
+    inner join stg_actor_aliases
+        on stg_actor_aliases.alias_norm = strip_accents(lower(regexp_replace(
+            replace(introductions.anchor_text, '’', ''''), '''s$', '')))
+        and stg_actor_aliases.alias_kind in ('name', 'demonym')
+    inner join actors
+        on actors.actor_code = stg_actor_aliases.actor_code
+        and actors.actor_kind = 'state'
+),
+
+-- the full name and the surname ("William Ruto", "Ruto")
+name_forms as (
+    select article_id, sentence_no, intro_text, link_rule, actor_code, person_name as person_clean
+    from anchored
+    union
+    select article_id, sentence_no, intro_text, link_rule, actor_code,
+           regexp_extract(person_name, '(\S+)$', 1) as person_clean
+    from anchored
+),
+
+final as (
+    select
+        article_id,
+        person_clean,
+        strip_accents(lower(person_clean)) as person_norm,
+        len(string_split(person_clean, ' ')) as n_tokens,
+        any_value(actor_code) as actor_code,
+        min(sentence_no) as intro_sentence_no,
+        arg_min(intro_text, sentence_no) as intro_text,
+        arg_min(link_rule, sentence_no) as link_rule
+    from name_forms
+    where person_clean <> ''
+    group by article_id, person_clean
+    having count(distinct actor_code) = 1
+)
+
+select * from final;
