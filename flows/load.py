@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from flows import parse
 from flows.clean import FIELDS as CLEANED_FIELDS
 from flows.clean import CLEANER_VERSION
 from flows.discover import RawFile
@@ -105,6 +106,7 @@ def plan_increment(state_path: Path, discovered: list[RawFile]) -> dict[str, lis
 def inputs_fingerprint(discovered: list[RawFile], sql_dir: Path) -> str:
     """A hash of everything a build depends on: the raw files' hashes, the cleaner, the SQL and lexicons."""
     digest = hashlib.sha256(CLEANER_VERSION.encode())
+    digest.update(f"parser {' '.join(parse.MODEL_PACKAGES)} {parse.MODEL_VERSION}".encode())
     for raw in sorted(discovered, key=lambda f: f.source_file):
         digest.update(f"{raw.source_file}\0{raw.raw_sha256}\0{raw.problem}\n".encode())
     for path in sorted(sql_dir.rglob("*")):

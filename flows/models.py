@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from flows import parse
 from flows.config import SQL_DIR
 
 # The run order, explicit (a test checks every .sql file under sql/ is listed exactly once).
@@ -20,6 +21,7 @@ MODEL_ORDER = [
     "staging/stg_actor_aliases",
     "staging/stg_cue_rules",
     "staging/stg_cue_keywords",
+    "staging/stg_sentence_parses",
     "intermediate/int_sentence_tokens",
     "intermediate/int_article_persons",
     "intermediate/int_actor_mentions",
@@ -27,6 +29,8 @@ MODEL_ORDER = [
     "intermediate/int_sentence_subjects",
     "intermediate/int_cue_candidates",
     "intermediate/int_cue_matches",
+    "intermediate/int_parse_candidates",
+    "intermediate/int_cue_syntactic_subjects",
     "intermediate/int_commitment_cues_attributed",
     "intermediate/int_commitment_stances",
     "intermediate/int_sentence_conditions",
@@ -215,12 +219,21 @@ class ModelRun:
     model: str
     rows: int
     seconds: float
+    note: str = ""
 
 
-def run_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, models: list[str] | None = None) -> list[ModelRun]:
-    """Execute each model file verbatim, in order; return rows and seconds per model."""
+# Python steps that run right after a model: the parser fills raw.sentence_parses for the candidates
+AFTER_MODEL = {"intermediate/int_parse_candidates": "parse"}
+
+
+def run_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, models: list[str] | None = None,
+               parse_cache: Path | None = None) -> list[ModelRun]:
+    """Execute each model file verbatim, in order; return rows and seconds per model. After
+    int_parse_candidates, the candidate sentences are parsed (from the cache in `parse_cache`, the
+    state file, where a parse exists) into raw.sentence_parses, reported as the step raw/sentence_parses."""
     for schema in SCHEMAS:
         con.execute(f"create schema if not exists {schema}")
+    parse.create_raw_table(con)
     runs = []
     for model in models or MODEL_ORDER:
         sql = model_path(model, sql_dir).read_text(encoding="utf-8")
@@ -232,6 +245,13 @@ def run_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, models: 
         seconds = time.perf_counter() - started
         rows = con.execute(f"select count(*) from {model_table(model)}").fetchone()[0]
         runs.append(ModelRun(model, rows, seconds))
+        if AFTER_MODEL.get(model) == "parse":
+            started = time.perf_counter()
+            counts = parse.parse_candidates(con, parse_cache)
+            tokens = con.execute("select count(*) from raw.sentence_parses").fetchone()[0]
+            runs.append(ModelRun("raw/sentence_parses", tokens, time.perf_counter() - started,
+                                 f"{counts['candidates']} candidate sentences: {counts['from_cache']} from the "
+                                 f"parse cache, {counts['parsed']} parsed"))
     return runs
 
 

@@ -92,7 +92,7 @@ def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path) -> dict:
             con.execute(f"create schema if not exists {schema}")
         raw_counts = load.build_raw_layer(con, state_path)
         models.load_seeds(con, seeds)
-        model_runs = models.run_models(con, sql_dir)
+        model_runs = models.run_models(con, sql_dir, parse_cache=state_path)
         models.apply_docs(con, sql_dir)
         non_english = con.execute("select count(*) from staging.stg_articles where not is_extractable").fetchone()[0]
         articles = con.execute("select count(*) from staging.stg_articles").fetchone()[0]

@@ -57,6 +57,7 @@ class FctCommitmentMentions(pa.DataFrameModel):
     stance_rule_ids: Series[str] = pa.Field(nullable=True)
     condition_rule_id: Series[str] = pa.Field(nullable=True)
     attribution_method: Series[str] = pa.Field(str_length={"min_value": 1})
+    dependency_path: Series[str] = pa.Field(nullable=True)
     cue_text: Series[str] = pa.Field(str_length={"min_value": 1})
     published: Series[pd.Timestamp] = pa.Field(nullable=True)
     publisher: Series[str] = pa.Field(nullable=True)

@@ -26,6 +26,11 @@ def cleaned_rows(articles: dict[str, str | bytes], published: dict[str, str] | N
 
 def build_from_rows(rows: list[dict]) -> duckdb.DuckDBPyConnection:
     """Raw tables from cleaned rows, then seeds and every model, in an in-memory DuckDB."""
+    return build_with_runs(rows)[0]
+
+
+def build_with_runs(rows: list[dict], parse_cache=None) -> tuple[duckdb.DuckDBPyConnection, list]:
+    """As build_from_rows, with the parse cache of a state file, returning the model runs too."""
     con = duckdb.connect()
     for schema in models.SCHEMAS:
         con.execute(f"create schema if not exists {schema}")
@@ -36,8 +41,8 @@ def build_from_rows(rows: list[dict]) -> duckdb.DuckDBPyConnection:
     con.execute("create table raw.sentences as select * from sentence_frame")
     con.execute("create table raw.rejects as select source_file, reason, size_bytes, raw_sha256 from article_frame where false")
     models.load_seeds(con, models.read_seeds(SQL_DIR / "seeds"))
-    models.run_models(con)
-    return con
+    runs = models.run_models(con, parse_cache=parse_cache)
+    return con, runs
 
 
 def build_from_texts(articles: dict[str, str], **kwargs) -> duckdb.DuckDBPyConnection:

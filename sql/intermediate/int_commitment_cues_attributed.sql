@@ -2,6 +2,8 @@
 -- Grain: one row per (article_id, sentence_no, cue_id, actor_code): a commitment cue and an actor
 -- it is attributed to, with the method that attributed it.
 -- Purpose: decide who commits. Methods, in order of trust:
+--   syntactic_subject   the subject the dependency parse gives the cue's predicate (int_cue_syntactic_subjects),
+--   syntactic_conjunct  and its conjuncts; where a sentence has a parse with a subject, proximity is not used
 --   passive_agent       "a ceasefire could be monitored by German forces"
 --   subject             the nearest non-object actor before the cue's verb, within the rule's gap
 --   coordinated_subject actors chained to that subject ("Croatia and the Czech Republic")
@@ -33,6 +35,10 @@ int_sentence_subjects as (
 
 int_sentence_tokens as (
     select * from intermediate.int_sentence_tokens
+),
+
+int_cue_syntactic_subjects as (
+    select * from intermediate.int_cue_syntactic_subjects
 ),
 
 commitment_cues as (
@@ -71,7 +77,8 @@ cues_with_verb_position as (
         and nearest_opposition.cue_id = commitment_cues.cue_id
 ),
 
-subject_heads as (
+-- by proximity: the nearest non-object actor before the cue's verb (sentences without a usable parse)
+proximity_heads as (
     select
         cues_with_verb_position.article_id,
         cues_with_verb_position.sentence_no,
@@ -106,6 +113,93 @@ subject_heads as (
                      cues_with_verb_position.cue_id
         order by int_actor_mentions.token_end desc
     ) = 1
+),
+
+-- by syntax (int_cue_syntactic_subjects): a pronoun subject goes on to the antecedent rules below,
+-- named subjects and their conjuncts are attributed directly
+syntactic_cues as (
+    select distinct article_id, sentence_no, cue_id from int_cue_syntactic_subjects
+),
+
+syntactic_pronoun_heads as (
+    select
+        int_cue_syntactic_subjects.article_id,
+        int_cue_syntactic_subjects.sentence_no,
+        int_cue_syntactic_subjects.cue_id,
+        int_cue_syntactic_subjects.token_start as head_start,
+        null as head_actor_code,
+        int_cue_syntactic_subjects.alias_kind as head_kind,
+        int_actor_mentions.paragraph_no
+    from int_cue_syntactic_subjects
+    inner join int_actor_mentions
+        on int_actor_mentions.article_id = int_cue_syntactic_subjects.article_id
+        and int_actor_mentions.sentence_no = int_cue_syntactic_subjects.sentence_no
+        and int_actor_mentions.token_start = int_cue_syntactic_subjects.token_start
+    where int_cue_syntactic_subjects.alias_kind like 'pronoun%'
+    qualify row_number() over (
+        partition by int_cue_syntactic_subjects.article_id, int_cue_syntactic_subjects.sentence_no,
+                     int_cue_syntactic_subjects.cue_id
+        order by int_cue_syntactic_subjects.conjunct_depth, int_cue_syntactic_subjects.token_start
+    ) = 1
+),
+
+-- the coordination chains the syntactic subjects stand in: a list the parser splits up
+-- ("Macron, UK Prime Minister Keir Starmer and Ukrainian leader Volodymyr Zelenskyy") stays whole
+syntactic_chains as (
+    select distinct
+        int_cue_syntactic_subjects.article_id,
+        int_cue_syntactic_subjects.sentence_no,
+        int_cue_syntactic_subjects.cue_id,
+        int_actor_mentions_chained.chain_no
+    from int_cue_syntactic_subjects
+    inner join int_actor_mentions_chained
+        on int_actor_mentions_chained.article_id = int_cue_syntactic_subjects.article_id
+        and int_actor_mentions_chained.sentence_no = int_cue_syntactic_subjects.sentence_no
+        and int_actor_mentions_chained.token_start = int_cue_syntactic_subjects.token_start
+),
+
+-- where the parse gives a subject, proximity may only add the rest of that subject's chain
+subject_heads as (
+    select * from syntactic_pronoun_heads
+    union all
+    select proximity_heads.*
+    from proximity_heads
+    left join int_actor_mentions_chained as head_chain
+        on head_chain.article_id = proximity_heads.article_id
+        and head_chain.sentence_no = proximity_heads.sentence_no
+        and head_chain.token_start = proximity_heads.head_start
+    where not exists (
+            select 1 from syntactic_cues
+            where syntactic_cues.article_id = proximity_heads.article_id
+                and syntactic_cues.sentence_no = proximity_heads.sentence_no
+                and syntactic_cues.cue_id = proximity_heads.cue_id
+        )
+        or exists (
+            select 1 from syntactic_chains
+            where syntactic_chains.article_id = proximity_heads.article_id
+                and syntactic_chains.sentence_no = proximity_heads.sentence_no
+                and syntactic_chains.cue_id = proximity_heads.cue_id
+                and syntactic_chains.chain_no = head_chain.chain_no
+        )
+),
+
+attributed_to_syntax as (
+    select
+        article_id,
+        sentence_no,
+        cue_id,
+        actor_code,
+        case when conjunct_depth = 0 then 'syntactic_subject' else 'syntactic_conjunct' end as attribution_method,
+        min(token_start) over (partition by article_id, sentence_no, cue_id) as subject_position
+    from int_cue_syntactic_subjects
+    where actor_code is not null
+),
+
+syntactic_paths as (
+    select article_id, sentence_no, cue_id, actor_code, min(dependency_path) as dependency_path
+    from int_cue_syntactic_subjects
+    where actor_code is not null
+    group by all
 ),
 
 attributed_to_subject_chain as (
@@ -369,6 +463,8 @@ attributed_to_leader as (
 ),
 
 subject_side as (
+    select * from attributed_to_syntax
+    union all
     select * from attributed_to_subject_chain
     union all
     select * from attributed_to_antecedent_in_sentence
@@ -417,20 +513,28 @@ final as (
         commitment_cues.cue_end,
         all_attributions.actor_code,
         all_attributions.attribution_method,
-        all_attributions.subject_position
+        all_attributions.subject_position,
+        syntactic_paths.dependency_path
     from all_attributions
     inner join commitment_cues
         on commitment_cues.article_id = all_attributions.article_id
         and commitment_cues.sentence_no = all_attributions.sentence_no
         and commitment_cues.cue_id = all_attributions.cue_id
+    left join syntactic_paths
+        on syntactic_paths.article_id = all_attributions.article_id
+        and syntactic_paths.sentence_no = all_attributions.sentence_no
+        and syntactic_paths.cue_id = all_attributions.cue_id
+        and syntactic_paths.actor_code = all_attributions.actor_code
+        and all_attributions.attribution_method like 'syntactic%'
     where all_attributions.actor_code is not null
     qualify row_number() over (
         partition by all_attributions.article_id, all_attributions.sentence_no,
                      all_attributions.cue_id, all_attributions.actor_code
         order by case all_attributions.attribution_method
-            when 'passive_agent' then 1 when 'source_of_forces' then 1 when 'subject' then 2 when 'coordinated_subject' then 3
-            when 'pronoun_antecedent' then 4 when 'first_person_speaker' then 5
-            when 'agreement_party' then 6 else 7 end
+            when 'passive_agent' then 1 when 'source_of_forces' then 1 when 'syntactic_subject' then 2
+            when 'subject' then 3 when 'syntactic_conjunct' then 4 when 'coordinated_subject' then 4
+            when 'pronoun_antecedent' then 5 when 'first_person_speaker' then 6
+            when 'agreement_party' then 7 else 8 end
     ) = 1
 )
 

@@ -44,6 +44,7 @@ mentions_per_actor_and_type as (
         string_agg(distinct rule_id, '+' order by rule_id) as commitment_rule_ids,
         string_agg(distinct stance_rule_ids, '+' order by stance_rule_ids) as stance_rule_ids,
         string_agg(distinct attribution_method, '+' order by attribution_method) as attribution_method,
+        string_agg(distinct dependency_path, ' | ' order by dependency_path) as dependency_path,
         string_agg(distinct cue_text, ' | ' order by cue_text) as cue_text,
         min(cue_start) as cue_start
     from int_commitment_stances
@@ -220,6 +221,7 @@ final as (
         m.stance_rule_ids,
         int_sentence_conditions.condition_rule_id,
         m.attribution_method,
+        m.dependency_path,
         m.cue_text,
         dim_articles.published,
         dim_articles.publisher,

