@@ -5,7 +5,23 @@
 -- Purpose: later mentions in the same article ("Ruto said", "Mr Sánchez") resolve to that state, for
 -- any person in any country, without a hand list of office holders. A name that two states claim in
 -- one article links to neither.
-create or replace table intermediate.int_article_persons as
+-- The two patterns are the header's variables (constants, compiled once; a pattern read from a column
+-- compiles again for every row): anchor (a state's name or demonym), title, name - "Kenyan President
+-- William Ruto"; title, name, "of" anchor - "Foreign Minister Wang Yi of China". Title words are
+-- case-insensitive, names capitalised. In the duckdb CLI: run the header's select with `set variable`.
+-- for each: select '(\p{Lu}[\pL''’.-]+(?: \p{Lu}[\pL''’.-]+)?),? (?i:(?:(?:deputy|vice|former|then|acting|foreign|defen[cs]e|finance|interior|prime|crown|army|military|state|senior|top|chief)[ -])*(?:president|prime minister|minister|chancellor|premier|leader|king|emir|sultan|prince|general|secretary|ambassador|envoy|spokes(?:man|woman|person)|commander|head of state|head of government|junta leader|ruler|monarch))(?: (?i:of (?:state|defen[cs]e|foreign affairs|the armed forces)))?,? ((?:\p{Lu}[\pL''’-]+ ){0,2}\p{Lu}[\pL''’-]+)' as person_anchor_title_name, '(?i:(?:(?:deputy|vice|former|then|acting|foreign|defen[cs]e|finance|interior|prime|crown|army|military|state|senior|top|chief)[ -])*(?:president|prime minister|minister|chancellor|premier|leader|king|emir|sultan|prince|general|secretary|ambassador|envoy|spokes(?:man|woman|person)|commander|head of state|head of government|junta leader|ruler|monarch)),? ((?:\p{Lu}[\pL''’-]+ ){0,2}\p{Lu}[\pL''’-]+),? of (?:the )?(\p{Lu}[\pL''’.-]+(?: \p{Lu}[\pL''’.-]+)?)' as person_title_name_anchor
+create or replace table intermediate.int_article_persons (
+    article_id varchar,
+    person_clean varchar,
+    person_norm varchar,
+    n_tokens bigint,
+    actor_code varchar,
+    intro_sentence_no integer,
+    intro_text varchar,
+    link_rule varchar
+);
+
+insert into intermediate.int_article_persons
 with
 
 stg_sentences as (
@@ -20,16 +36,6 @@ actors as (
     select * from lexicon.actors
 ),
 
--- anchor (a state's name or demonym), title, name: "Kenyan President William Ruto"
--- title, name, "of" anchor: "Foreign Minister Wang Yi of China"
--- (constant patterns, compiled once; the title words are case-insensitive, names are capitalised)
-patterns as (
-    select
-        '(\p{Lu}[\pL''’.-]+(?: \p{Lu}[\pL''’.-]+)?),? (?i:(?:(?:deputy|vice|former|then|acting|foreign|defen[cs]e|finance|interior|prime|crown|army|military|state|senior|top|chief)[ -])*(?:president|prime minister|minister|chancellor|premier|leader|king|emir|sultan|prince|general|secretary|ambassador|envoy|spokes(?:man|woman|person)|commander|head of state|head of government|junta leader|ruler|monarch))(?: (?i:of (?:state|defen[cs]e|foreign affairs|the armed forces)))?,? ((?:\p{Lu}[\pL''’-]+ ){0,2}\p{Lu}[\pL''’-]+)'
-            as anchor_title_name,
-        '(?i:(?:(?:deputy|vice|former|then|acting|foreign|defen[cs]e|finance|interior|prime|crown|army|military|state|senior|top|chief)[ -])*(?:president|prime minister|minister|chancellor|premier|leader|king|emir|sultan|prince|general|secretary|ambassador|envoy|spokes(?:man|woman|person)|commander|head of state|head of government|junta leader|ruler|monarch)),? ((?:\p{Lu}[\pL''’-]+ ){0,2}\p{Lu}[\pL''’-]+),? of (?:the )?(\p{Lu}[\pL''’.-]+(?: \p{Lu}[\pL''’.-]+)?)'
-            as title_name_anchor
-),
 
 -- only sentences that hold a title word are searched
 titled_sentences as (
@@ -45,22 +51,18 @@ anchor_first as (
     select
         titled_sentences.article_id,
         titled_sentences.sentence_no,
-        unnest(regexp_extract_all(titled_sentences.sentence, patterns.anchor_title_name)) as intro_text,
-        patterns.anchor_title_name as pattern,
+        unnest(regexp_extract_all(titled_sentences.sentence, getvariable('person_anchor_title_name'))) as intro_text,
         'anchor_title_name' as link_rule
     from titled_sentences
-    cross join patterns
 ),
 
 anchor_last as (
     select
         titled_sentences.article_id,
         titled_sentences.sentence_no,
-        unnest(regexp_extract_all(titled_sentences.sentence, patterns.title_name_anchor)) as intro_text,
-        patterns.title_name_anchor as pattern,
+        unnest(regexp_extract_all(titled_sentences.sentence, getvariable('person_title_name_anchor'))) as intro_text,
         'title_name_anchor' as link_rule
     from titled_sentences
-    cross join patterns
 ),
 
 introductions as (
@@ -69,8 +71,9 @@ introductions as (
         sentence_no,
         intro_text,
         link_rule,
-        regexp_extract(intro_text, pattern, 1) as anchor_text,
-        regexp_replace(regexp_extract(intro_text, pattern, 2), '[''’]s$', '') as person_name
+        regexp_extract(intro_text, getvariable('person_anchor_title_name'), 1) as anchor_text,
+        regexp_replace(regexp_extract(intro_text, getvariable('person_anchor_title_name'), 2), '[''’]s$', '')
+            as person_name
     from anchor_first
     union all
     select
@@ -78,8 +81,9 @@ introductions as (
         sentence_no,
         intro_text,
         link_rule,
-        regexp_extract(intro_text, pattern, 2) as anchor_text,
-        regexp_replace(regexp_extract(intro_text, pattern, 1), '[''’]s$', '') as person_name
+        regexp_extract(intro_text, getvariable('person_title_name_anchor'), 2) as anchor_text,
+        regexp_replace(regexp_extract(intro_text, getvariable('person_title_name_anchor'), 1), '[''’]s$', '')
+            as person_name
     from anchor_last
 ),
 
