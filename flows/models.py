@@ -69,7 +69,8 @@ SEEDS = [
     SeedSpec("stances", ("stance", "firmness_rank", "description"), key="stance"),
     SeedSpec("actor_aliases", ("alias", "actor_code", "alias_kind", "match_case", "note")),
     SeedSpec("commitment_cues", ("rule_id", "commitment_type", "keywords", "pattern", "max_actor_gap",
-                                 "only_with_stance", "example", "counter_example"), key="rule_id", regex_column="pattern"),
+                                 "only_with_stance", "type_from_article", "example", "counter_example"),
+             key="rule_id", regex_column="pattern"),
     SeedSpec("stance_cues", ("rule_id", "stance", "priority", "keywords", "pattern", "example", "counter_example"),
              key="rule_id", regex_column="pattern"),
     SeedSpec("condition_cues", ("rule_id", "keywords", "pattern", "example", "counter_example"),
@@ -161,6 +162,8 @@ def _check_references(tables: dict[str, list[dict]]) -> None:
             fail("commitment_cues", row, f"unknown stance {row['only_with_stance']!r}")
         if not row["max_actor_gap"].isdigit():
             fail("commitment_cues", row, "max_actor_gap must be a whole number")
+        if row["type_from_article"] not in ("", "0", "1"):
+            fail("commitment_cues", row, "type_from_article must be empty, 0 or 1")
     for row in tables["stance_cues"]:
         if row["stance"] not in stances:
             fail("stance_cues", row, f"unknown stance {row['stance']!r}")

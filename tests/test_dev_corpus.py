@@ -3,8 +3,8 @@
 Set COMMITMENTS_DEV_CORPUS to the folder of `commitments-dev` (articles/, gold.csv; `.ci/run` sets it
 when the design folder sits beside the clone). The texts are third-party and stay outside the repo.
 
-The floors are what the extractor measures now (see docs/extraction.md), so that no change can lower
-them unnoticed; the issue's targets (F1 0.80, precision 0.85) are above them and tracked there.
+The floors sit just under what the extractor measures now (F1 0.800, precision 0.874, polarity 0.978;
+see docs/extraction.md), so that no change can lower them unnoticed.
 """
 
 from __future__ import annotations
@@ -33,13 +33,13 @@ def dev():
 
 def test_dev_corpus_f1_and_precision_stay_at_or_above_the_measured_floor(dev):
     _, result = dev
-    assert result.f1 >= 0.69, (result.f1, result.misses)
-    assert result.precision >= 0.83, (result.precision, result.false_alarms)
+    assert result.f1 >= 0.79, (result.f1, result.misses)
+    assert result.precision >= 0.86, (result.precision, result.false_alarms)
 
 
 def test_dev_corpus_stance_polarity_is_right_on_matched_facts(dev):
     _, result = dev
-    assert result.polarity_accuracy >= 0.93, result.polarity_errors
+    assert result.polarity_accuracy >= 0.95, result.polarity_errors
 
 
 def test_dev_corpus_negative_articles_yield_no_fact_at_all(dev):

@@ -320,3 +320,21 @@ def test_troops_for_a_regional_mission_benefit_the_host_state_not_the_organisati
     rows = con.execute("""select beneficiary_code from marts.fct_commitment_mentions
                           where actor_code = 'BDI' and commitment_type = 'troop_deployment'""").fetchall()
     assert rows == [("SOM",)]
+
+
+def test_participation_takes_the_type_of_the_mission_the_article_is_about():
+    con = one("The European Union launched a naval mission to protect shipping in the Red Sea on Monday. "
+              "Greece will send a frigate. Portugal is also participating, while Malta will not participate.")
+    assert ("PRT", "air_sea_security", "committed") in facts(con)
+    assert ("MLT", "air_sea_security", "declined") in facts(con)
+
+
+def test_participating_in_talks_is_not_a_commitment():
+    con = one("Delegations met in Geneva on Monday to discuss the crisis. Iran will participate in the talks "
+              "next week.")
+    assert not pairs(con)
+
+
+def test_demonym_troops_that_are_to_lead_a_mission_commit():
+    con = one("The regional bloc approved the force in May. Zambian and Namibian troops are to lead the mission.")
+    assert {("ZMB", "troop_deployment"), ("NAM", "troop_deployment")} <= pairs(con)

@@ -41,8 +41,27 @@ int_cue_syntactic_subjects as (
     select * from intermediate.int_cue_syntactic_subjects
 ),
 
+-- the type an article is about: its most frequent commitment type among typed cues
+article_types as (
+    select article_id, label as article_type
+    from int_cue_matches
+    where cue_family = 'commitment' and not is_type_from_article
+    group by article_id, label
+    qualify row_number() over (partition by article_id order by count(*) desc, label) = 1
+),
+
+-- a participation cue ("Belgium is also participating") takes the article's type, else its own
 commitment_cues as (
-    select * from int_cue_matches where cue_family = 'commitment'
+    select
+        int_cue_matches.* replace (
+            case when int_cue_matches.is_type_from_article
+                 then coalesce(article_types.article_type, int_cue_matches.label)
+                 else int_cue_matches.label end as label
+        )
+    from int_cue_matches
+    left join article_types
+        on article_types.article_id = int_cue_matches.article_id
+    where int_cue_matches.cue_family = 'commitment'
 ),
 
 opposition_cues as (

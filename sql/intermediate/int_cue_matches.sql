@@ -17,6 +17,7 @@ create or replace table intermediate.int_cue_matches (
     priority integer,
     max_actor_gap integer,
     only_with_stance varchar,
+    is_type_from_article boolean,
     matched_text varchar,
     cue_start integer,
     cue_end integer
@@ -43,6 +44,7 @@ confirmed as (
         stg_cue_rules.priority,
         stg_cue_rules.max_actor_gap,
         stg_cue_rules.only_with_stance,
+        stg_cue_rules.is_type_from_article,
         int_cue_candidates.sentence,
         unnest(regexp_extract_all(int_cue_candidates.sentence_lc, getvariable('cue_pattern'))) as matched_lc,
         int_cue_candidates.sentence_lc
@@ -92,6 +94,7 @@ final as (
         priority,
         max_actor_gap,
         only_with_stance,
+        is_type_from_article,
         substr(sentence, match_offset, length(matched_lc)) as matched_text,
         cue_start,
         cue_end

@@ -25,13 +25,15 @@ unioned as (
         keywords,
         pattern,
         cast(max_actor_gap as integer) as max_actor_gap,
-        nullif(only_with_stance, '') as only_with_stance
+        nullif(only_with_stance, '') as only_with_stance,
+        -- "France will participate": the type is the article's (the mission it is about)
+        coalesce(type_from_article, '') = '1' as is_type_from_article
     from commitment_cues
     union all
-    select 'stance', rule_id, stance, cast(priority as integer), keywords, pattern, null, null
+    select 'stance', rule_id, stance, cast(priority as integer), keywords, pattern, null, null, false
     from stance_cues
     union all
-    select 'condition', rule_id, null, 0, keywords, pattern, null, null
+    select 'condition', rule_id, null, 0, keywords, pattern, null, null, false
     from condition_cues
 ),
 
