@@ -70,11 +70,18 @@ def _warehouse_path(value: str | None) -> Path:
     return path
 
 
-def _connect_read_only(path: Path):
+def _connect_read_only(path: Path, sandboxed: bool = False):
+    """A read-only connection; `sandboxed` (ad hoc SQL) also uses DuckDB's own sandbox: no file
+    system access besides the warehouse (no COPY TO, read_text, glob, ATTACH, query log), no extension
+    loading, and a locked configuration (no SET memory_limit / threads / log_query_path)."""
     import duckdb
 
+    config = {}
+    if sandboxed:
+        config = {"enable_external_access": False, "autoload_known_extensions": False,
+                  "autoinstall_known_extensions": False, "lock_configuration": True}
     try:
-        return duckdb.connect(str(path), read_only=True)
+        return duckdb.connect(str(path), read_only=True, config=config)
     except duckdb.Error as exc:
         raise UserError(f"cannot open {path} read-only: {str(exc).splitlines()[0]}") from None
 
@@ -229,7 +236,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     else:
         raise UserError("give a query or --file FILE")
     check_read_only(sql)
-    con = _connect_read_only(_warehouse_path(args.warehouse))
+    con = _connect_read_only(_warehouse_path(args.warehouse), sandboxed=True)
     try:
         result = con.execute(sql)
         if result.description is None:

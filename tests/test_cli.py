@@ -93,11 +93,19 @@ def test_missing_warehouse_is_a_one_line_error(tmp_path, capsys):
 
 
 def test_sql_works_while_another_process_reads(warehouse, capsys):
-    reader = duckdb.connect(str(warehouse), read_only=True)
+    import subprocess
+    import sys
+
+    reader = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); "
+         "c.execute('select 1'); print('open', flush=True); time.sleep(30)", str(warehouse)],
+        stdout=subprocess.PIPE, text=True)
     try:
+        assert reader.stdout.readline().strip() == "open"
         code, _, _ = run(capsys, "sql", "select 1", "--warehouse", str(warehouse))
     finally:
-        reader.close()
+        reader.kill()
+        reader.wait()
     assert code == 0
 
 
@@ -123,3 +131,31 @@ def test_help_documents_every_subcommand_and_the_readme_names_them(capsys):
     for command in ("run", "sql", "tables", "export", "eval", "report"):
         assert re.search(rf"^\s+{command}\s", out, re.M), command
         assert f"commitments {command}" in readme, command
+
+
+@pytest.mark.parametrize("statement,target", [
+    ("explain analyze copy (select 'x' as x) to '{warehouse}' (format csv)", "warehouse"),
+    ("explain analyze copy (select 'x' as x) to '{other}' (format csv)", "other"),
+    ("set log_query_path='{other}'; select 1", "other"),
+])
+def test_sql_cannot_write_any_file_not_even_through_explain(warehouse, tmp_path, capsys, statement, target):
+    other = tmp_path / "written.txt"
+    before = warehouse.read_bytes()
+    code, _, err = run(capsys, "sql", "--warehouse", str(warehouse), statement.format(warehouse=warehouse, other=other))
+    assert code == 1 and "Traceback" not in err
+    assert warehouse.read_bytes() == before
+    assert not other.exists()
+
+
+@pytest.mark.parametrize("query", [
+    "select * from read_text('/etc/hostname')",
+    "select * from read_csv('/etc/passwd')",
+    "select * from glob('/etc/*')",
+    "set memory_limit='64GB'",
+    "set threads=1",
+    "attach '/tmp/elsewhere.duckdb' as elsewhere",
+])
+def test_sql_reads_nothing_but_the_warehouse_and_cannot_change_settings(warehouse, capsys, query):
+    code, out, err = run(capsys, "sql", "--warehouse", str(warehouse), query)
+    assert code == 1 and out == ""
+    assert ("Permission Error" in err or "configuration has been locked" in err or "refused" in err), err
