@@ -336,6 +336,10 @@ def clean_warc(raw_dir: Path, rel_path: str, max_bytes: int, timeout_s: float = 
                 pass
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         problem = f"unreadable WARC after {n_records} records: {str(exc).splitlines()[0][:200]}"
+    except Exception as exc:  # warcio itself fails on malformed records (a response without a target URI)
+        what = "a record without WARC-Target-URI" if isinstance(exc, AttributeError) and "startswith" in str(exc) \
+            else f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
+        problem = f"unreadable WARC after {n_records} records: {what}"
     yield CleanedFile(source_file=rel_path, raw_sha256=digest.hexdigest(), size_bytes=path.stat().st_size
                       if path.exists() else None, status="container", input_kind="warc",
                       reason=problem or f"{n_records} records, {n_html} HTML responses")

@@ -44,7 +44,11 @@ def remove_stale_builds(warehouse: Path) -> list[Path]:
     """Delete half-built files left by runs that died (only called while holding the run lock)."""
     removed = []
     for path in warehouse.parent.glob(f".{warehouse.stem}.build-*.duckdb*"):
-        path.unlink(missing_ok=True)
+        # DuckDB spills to a folder `<build>.duckdb.tmp`; a build killed while spilling leaves it behind
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
         removed.append(path)
     for folder in warehouse.parent.glob(f".{warehouse.stem}.batches-*"):
         shutil.rmtree(folder, ignore_errors=True)

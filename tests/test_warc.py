@@ -86,3 +86,19 @@ def test_a_run_publishes_warc_articles_and_replaces_them_when_the_archive_change
     assert cli.main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse)]) == 0
     con = duckdb.connect(str(warehouse), read_only=True)
     assert con.execute("select count(*) from staging.stg_articles").fetchone()[0] == 1
+
+
+def test_a_response_without_target_uri_rejects_the_archive_by_name_and_the_run_goes_on(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    with open(raw / "broken.warc", "wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        record = writer.create_warc_record("https://news.example/a", "response", payload=io.BytesIO(page(
+            "Pledge", "Kenya will send 1,000 police officers to Haiti, the president said on Monday.")),
+            http_headers=headers, warc_headers_dict={"WARC-Date": "2026-02-01T08:00:00Z"})
+        record.rec_headers.remove_header("WARC-Target-URI")
+        writer.write_record(record)
+    rows = list(clean_warc(raw, "broken.warc", 10_000_000))
+    assert rows[-1].source_file == "broken.warc" and rows[-1].status == "container"
+    assert rows[-1].reason.startswith("unreadable WARC after") and "WARC-Target-URI" in rows[-1].reason

@@ -144,3 +144,18 @@ def test_two_runs_at_once_never_overlap(published, tmp_path):
     assert code == 1
     assert "another run is already building" in err and "Traceback" not in err
     assert digest(warehouse) == before
+
+
+def test_a_spill_folder_left_by_a_killed_build_is_removed_not_a_crash(tmp_path):
+    """DuckDB spills to `<build>.duckdb.tmp/`; a build killed while spilling leaves that folder."""
+    from flows.publish import remove_stale_builds
+
+    warehouse = tmp_path / "commitments.duckdb"
+    spill = tmp_path / ".commitments.build-20261130T000000Z-abc.duckdb.tmp"
+    spill.mkdir()
+    (spill / "duckdb_temp_storage-0.tmp").write_bytes(b"\0" * 1024)
+    stale = tmp_path / ".commitments.build-20261130T000000Z-abc.duckdb"
+    stale.write_bytes(b"half")
+    removed = remove_stale_builds(warehouse)
+    assert set(removed) == {spill, stale}
+    assert not spill.exists() and not stale.exists()
