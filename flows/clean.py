@@ -264,6 +264,13 @@ def normalise_date(value: str | None) -> str | None:
 
 def clean_file(raw_dir: Path, rel_path: str, max_bytes: int, timeout_s: float = 0) -> CleanedFile:
     """Read one raw file (never following symlinks) and clean it."""
+    cleaned = _clean_file(raw_dir, rel_path, max_bytes, timeout_s)
+    # a plain file is its own container, whatever its name ("report#record-1.txt" is no WARC record)
+    cleaned.container_file = rel_path
+    return cleaned
+
+
+def _clean_file(raw_dir: Path, rel_path: str, max_bytes: int, timeout_s: float) -> CleanedFile:
     path = raw_dir / rel_path
     try:
         if path.is_symlink():
@@ -331,6 +338,7 @@ def clean_warc(raw_dir: Path, rel_path: str, max_bytes: int, timeout_s: float = 
                            "published": record.rec_headers.get_header("WARC-Date")}
                 cleaned = clean_bytes(payload, record_path, {k: v for k, v in sidecar.items() if v}, timeout_s)
                 cleaned.input_kind = "warc-html"
+                cleaned.container_file = rel_path
                 yield cleaned
             for _ in iter(lambda: hashing.read(1 << 20), b""):
                 pass

@@ -95,6 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError(f"raw folder not found: {settings.raw_dir}")
     from flows.models import LexiconError
     from flows.pipeline import ChecksFailed, commitments_pipeline
+    from flows.discover import RawFolderMissing
     from flows.publish import RunInProgress
 
     flow = commitments_pipeline.with_options(task_runner=task_runner(args.task_runner, args.workers, args.dask_address))
@@ -104,7 +105,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                            batch_size=args.batch_size, doc_timeout_s=args.timeout, wait_for_lock=args.wait,
                            rehash=args.rehash,
                            pause_at=args.pause_at, pause_marker=args.pause_marker)
-    except (RunInProgress, ChecksFailed, LexiconError) as exc:
+    except (RunInProgress, ChecksFailed, LexiconError, RawFolderMissing) as exc:
         raise UserError(str(exc)) from None
     print(format_summary(summary))
     return 0
@@ -317,6 +318,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     path = _warehouse_path(args.warehouse)
     con = _connect_read_only(path)
     try:
+        if args.run_id:
+            known = [r[0] for r in con.execute("select run_id from audit.runs order by started_at").fetchall()]
+            if args.run_id not in known:
+                latest = f"; the latest is {known[-1]}" if known else ""
+                raise UserError(f"no run {args.run_id!r} in {path} ({len(known)} runs recorded{latest})")
         page = render_report(con, args.run_id)
     finally:
         con.close()

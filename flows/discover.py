@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat as stat_module
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,14 @@ from flows.clean import HTML_SUFFIXES, SIDECAR_SUFFIX, TEXT_SUFFIXES, is_warc
 
 ARTICLE_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES
 RACY_WINDOW_NS = 2_000_000_000  # a file modified this close to its hashing may change again unseen
+
+
+class RawFolderMissing(FileNotFoundError):
+    """The raw folder is not there (or vanished after the command line was checked)."""
+
+
+NON_REGULAR = {stat_module.S_IFIFO: "a named pipe (FIFO)", stat_module.S_IFSOCK: "a socket",
+               stat_module.S_IFCHR: "a character device", stat_module.S_IFBLK: "a block device"}
 
 
 @dataclass(frozen=True)
@@ -63,9 +72,18 @@ def discover_raw_files(raw_dir: Path, max_bytes: int, known: dict[str, RawFile] 
     """
     known = known or {}
     if not raw_dir.is_dir():
-        raise FileNotFoundError(f"raw folder not found: {raw_dir}")
+        raise RawFolderMissing(f"raw folder not found: {raw_dir}")
     found: list[RawFile] = []
-    for dirpath, dirnames, filenames in os.walk(raw_dir, followlinks=False):
+
+    def unreadable_folder(error: OSError) -> None:
+        # os.walk skips a folder it cannot list; the run says so instead of losing its files silently
+        if error.filename and Path(error.filename) == raw_dir:
+            raise RawFolderMissing(f"raw folder not readable: {raw_dir} ({error.strerror})")
+        rel = os.path.relpath(error.filename, raw_dir) if error.filename else "?"
+        found.append(RawFile(rel, None, None, f"unreadable folder: {error.strerror or type(error).__name__} "
+                                              "(its files were not listed)"))
+
+    for dirpath, dirnames, filenames in os.walk(raw_dir, followlinks=False, onerror=unreadable_folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for dirname in dirnames:
             rel = os.path.relpath(os.path.join(dirpath, dirname), raw_dir)
@@ -82,7 +100,12 @@ def discover_raw_files(raw_dir: Path, max_bytes: int, known: dict[str, RawFile] 
                 found.append(RawFile(rel, None, None, "symbolic link (not followed)"))
                 continue
             try:
-                key = stat_key(path.stat())
+                st = path.lstat()
+                kind = NON_REGULAR.get(stat_module.S_IFMT(st.st_mode))
+                if kind:  # opening a FIFO would block the listing forever
+                    found.append(RawFile(rel, None, None, f"not a regular file: {kind}"))
+                    continue
+                key = stat_key(st)
                 hashed_at = time.time_ns()
                 digest = reusable_hash(known.get(rel), key)
                 if digest is None:

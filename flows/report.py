@@ -243,7 +243,15 @@ def render_report(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> 
                    quantity_text, condition_text, evidence
             from marts.fct_commitments
             order by n_sources desc, n_mentions desc, actor_code, commitment_type limit 25""")
-        sections.append('<section id="facts"><h2>The facts</h2>' + facts_chart_svg(cells)
+        n_articles = _count(con, "select count(*) from marts.dim_articles")
+        n_extractable = _count(con, "select count(*) from marts.dim_articles where is_extractable")
+        why_none = "" if cells else (
+            '<p class="note" id="no-facts">No commitment in this warehouse: '
+            + (f"none of the {n_extractable} English articles (of {n_articles}) states one that the rules "
+               "recognise - the sections above list cue sentences without an actor and the articles "
+               "without facts." if n_extractable else
+               f"there is no English article to read ({n_articles} articles in all).") + "</p>")
+        sections.append('<section id="facts"><h2>The facts</h2>' + why_none + facts_chart_svg(cells)
                         + "<h3>Top commitments with their evidence</h3>"
                         + html_table(top[0], top[1], {"n_mentions", "n_sources"}) + "</section>")
 

@@ -137,7 +137,10 @@ def _frame_for_pandera(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFra
         if str(frame[column].dtype).startswith("datetime64"):
             frame[column] = frame[column].astype("datetime64[ns]")
         elif frame[column].dtype == object or str(frame[column].dtype) in ("string", "str"):
-            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+            if len(frame):
+                frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+            else:  # an empty column has no values to show it holds text: give it the text dtype
+                frame[column] = frame[column].astype("string[python]")
     return frame
 
 

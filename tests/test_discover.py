@@ -89,3 +89,42 @@ def test_a_state_file_from_before_stats_were_kept_means_every_file_is_read(tmp_p
     assert load.known_files(state) == {}
     load.init_state(state)  # the old inventory gains the stat columns, empty
     assert load.known_files(state) == {}
+
+
+def test_a_fifo_is_listed_as_a_problem_and_never_opened(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")  # opening it for reading would block until a writer comes
+    listed = {f.source_file: f for f in discover_raw_files(tmp_path, 1_000_000)}
+    assert listed["pipe.txt"].problem == "not a regular file: a named pipe (FIFO)"
+    assert listed["a.txt"].raw_sha256 is not None
+
+
+def test_an_unreadable_folder_is_reported_not_skipped_silently(tmp_path, monkeypatch):
+    (tmp_path / "ok.txt").write_text(TEXT, encoding="utf-8")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "hidden.txt").write_text(TEXT, encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # the fault a folder without read permission gives (root reads through chmod)
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    listed = {f.source_file: f for f in discover_raw_files(tmp_path, 1_000_000)}
+    assert listed["locked"].problem.startswith("unreadable folder: Permission denied")
+    assert "ok.txt" in listed
+
+
+def test_a_raw_folder_that_vanished_is_a_clear_error(tmp_path):
+    with pytest.raises(discover.RawFolderMissing, match="raw folder not found"):
+        discover_raw_files(tmp_path / "gone", 1_000_000)
+
+
+def test_a_plain_file_named_like_a_warc_record_is_its_own_container(tmp_path):
+    from flows.clean import clean_file
+
+    (tmp_path / "report#record-1.txt").write_text("Report\n\n" + TEXT + " " + TEXT, encoding="utf-8")
+    cleaned = clean_file(tmp_path, "report#record-1.txt", 1_000_000)
+    assert cleaned.container_file == "report#record-1.txt"

@@ -225,3 +225,72 @@ def test_cleaning_batches_run_on_a_dask_cluster_of_two_workers(prefect_api_url, 
     assert "5 found, 5 new" in out
     con = duckdb.connect(str(warehouse), read_only=True)
     assert con.execute("select count(*) from marts.fct_commitments").fetchone()[0] > 0
+
+
+WEATHER = ("Weather for the week\n\nRain is expected across the north on Tuesday, with sunny spells later in the "
+           "week and mild temperatures along the coast, forecasters said on Monday.\n")
+
+
+def test_a_corpus_without_any_commitment_publishes_an_empty_result_and_says_why(prefect_api_url, tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "weather.txt").write_text(WEATHER, encoding="utf-8")
+    warehouse = tmp_path / "wh" / "commitments.duckdb"
+    code, out, err = run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse))
+    assert code == 0, err
+    assert "published" in out
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select count(*) from marts.fct_commitment_mentions").fetchone()[0] == 0
+    assert con.execute("select count(*) from marts.dim_articles").fetchone()[0] == 1
+    con.close()
+    report = (warehouse.parent / "reports" / "latest.html").read_text(encoding="utf-8")
+    assert 'id="no-facts"' in report and "No commitment in this warehouse" in report
+
+
+def test_an_empty_raw_folder_publishes_an_empty_warehouse(prefect_api_url, tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    warehouse = tmp_path / "wh" / "commitments.duckdb"
+    code, out, err = run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse))
+    assert code == 0, err
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select count(*) from marts.fct_commitments").fetchone()[0] == 0
+
+
+def test_facts_of_a_deleted_file_are_withdrawn_even_when_none_remain(prefect_api_url, tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "pledge.txt").write_text("Pledge\n\nNorway will send 200 soldiers to the mission in Mali, the defence "
+                                    "minister said on Monday.\n", encoding="utf-8")
+    warehouse = tmp_path / "wh" / "commitments.duckdb"
+    assert run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse))[0] == 0
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select count(*) from marts.fct_commitments").fetchone()[0] >= 1
+    con.close()
+    (raw / "pledge.txt").unlink()
+    (raw / "weather.txt").write_text(WEATHER, encoding="utf-8")
+    code, _, err = run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse))
+    assert code == 0, err
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select count(*) from marts.fct_commitments").fetchone()[0] == 0
+
+
+def test_a_raw_folder_removed_after_the_command_line_check_is_a_one_line_error(prefect_api_url, tmp_path, capsys,
+                                                                                 monkeypatch):
+    import shutil
+
+    from flows import pipeline
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "weather.txt").write_text(WEATHER, encoding="utf-8")
+    real = pipeline.discover_raw_files
+
+    def vanish_then_list(raw_dir, *args, **kwargs):
+        shutil.rmtree(raw_dir, ignore_errors=True)
+        return real(raw_dir, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "discover_raw_files", vanish_then_list)
+    code, _, err = run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(tmp_path / "wh" / "c.duckdb"))
+    assert code == 1
+    assert "raw folder not found" in err and "Traceback" not in err

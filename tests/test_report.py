@@ -149,3 +149,12 @@ def test_per_row_tables_of_a_large_corpus_are_cut_with_a_note_on_where_the_rest_
     assert n_cleaned == 2
     assert f"1 of {n_cleaned} shown" in cleaning and "select * from audit.cleaned_files" in cleaning
     assert cleaning.count("<tr>") == 2  # the header and one article
+
+
+def test_report_of_an_unknown_run_is_a_one_line_error_and_writes_nothing(report, tmp_path, capsys):
+    out = tmp_path / "r.html"
+    code = cli.main(["report", "--warehouse", str(report.parent.parent / "commitments.duckdb"),
+                     "--run-id", "does-not-exist", "--out", str(out)])
+    _, err = capsys.readouterr()
+    assert code == 1 and "no run 'does-not-exist'" in err and "Traceback" not in err
+    assert not out.exists()
