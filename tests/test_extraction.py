@@ -338,3 +338,15 @@ def test_participating_in_talks_is_not_a_commitment():
 def test_demonym_troops_that_are_to_lead_a_mission_commit():
     con = one("The regional bloc approved the force in May. Zambian and Namibian troops are to lead the mission.")
     assert {("ZMB", "troop_deployment"), ("NAM", "troop_deployment")} <= pairs(con)
+
+
+def test_the_title_of_a_person_introduced_in_the_article_stands_for_the_state():
+    con = one("Senegalese President Macky Sall spoke in Dakar on Monday. "
+              "The president pledged to send 300 soldiers to the regional force.")
+    assert ("SEN", "troop_deployment", "committed") in facts(con)
+
+
+def test_a_title_two_states_share_in_one_article_links_to_neither():
+    con = one("Kenyan President William Ruto met Ugandan President Yoweri Museveni on Monday. "
+              "The president pledged to send 300 soldiers to the regional force.")
+    assert not {p for p in pairs(con) if p[1] == "troop_deployment"}

@@ -166,7 +166,7 @@ article_person_matches as (
     inner join int_article_persons
         on int_article_persons.article_id = ngrams.article_id
         and int_article_persons.person_norm = ngrams.ngram_norm
-        and int_article_persons.person_clean = ngrams.ngram_clean
+        and (not int_article_persons.is_case_sensitive or int_article_persons.person_clean = ngrams.ngram_clean)
 ),
 
 all_matches as (

@@ -2,9 +2,9 @@
 -- Grain: one row per (article_id, person_clean): a person whom the article introduces with a state and
 -- a title ("Kenyan President William Ruto", "Spain's prime minister, Pedro Sánchez", "Foreign Minister
 -- Wang Yi of China"), under the full name and the surname.
--- Purpose: later mentions in the same article ("Ruto said", "Mr Sánchez") resolve to that state, for
--- any person in any country, without a hand list of office holders. A name that two states claim in
--- one article links to neither.
+-- Purpose: later mentions in the same article ("Ruto said", "Mr Sánchez", "the president", "the foreign
+-- minister") resolve to that state, for any person in any country, without a hand list of office
+-- holders. A name or title that two states claim in one article links to neither.
 -- The two patterns are the header's variables (constants, compiled once; a pattern read from a column
 -- compiles again for every row): anchor (a state's name or demonym), title, name - "Kenyan President
 -- William Ruto"; title, name, "of" anchor - "Foreign Minister Wang Yi of China". Title words are
@@ -15,6 +15,7 @@ create or replace table intermediate.int_article_persons (
     person_clean varchar,
     person_norm varchar,
     n_tokens bigint,
+    is_case_sensitive boolean,
     actor_code varchar,
     intro_sentence_no integer,
     intro_text varchar,
@@ -102,14 +103,35 @@ anchored as (
         and actors.actor_kind = 'state'
 ),
 
--- the full name and the surname ("William Ruto", "Ruto")
-name_forms as (
-    select article_id, sentence_no, intro_text, link_rule, actor_code, person_name as person_clean
+-- the title as written between anchor and name ("prime minister"), or before the name
+titled as (
+    select
+        anchored.*,
+        lower(trim(regexp_replace(
+            case when link_rule = 'anchor_title_name'
+                 then substr(intro_text, length(anchor_text) + 1, length(intro_text) - length(anchor_text) - length(person_name))
+                 else substr(intro_text, 1, strpos(intro_text, person_name) - 1) end,
+            '^[''’]s|[,\s]+$|^[,\s]+', '', 'g'))) as title
     from anchored
+),
+
+-- the full name and the surname ("William Ruto", "Ruto") match with their capitals; the title with
+-- "the" ("the president", "the foreign minister", "the minister") in any case
+name_forms as (
+    select article_id, sentence_no, intro_text, link_rule, actor_code, person_name as person_clean, true as is_case_sensitive
+    from titled
     union
     select article_id, sentence_no, intro_text, link_rule, actor_code,
-           regexp_extract(person_name, '(\S+)$', 1) as person_clean
-    from anchored
+           regexp_extract(person_name, '(\S+)$', 1), true
+    from titled
+    union
+    select article_id, sentence_no, intro_text, link_rule, actor_code, 'the ' || title, false
+    from titled
+    where title <> ''
+    union
+    select article_id, sentence_no, intro_text, link_rule, actor_code, 'the ' || regexp_extract(title, '(\S+)$', 1), false
+    from titled
+    where title <> ''
 ),
 
 final as (
@@ -118,6 +140,7 @@ final as (
         person_clean,
         strip_accents(lower(person_clean)) as person_norm,
         len(string_split(person_clean, ' ')) as n_tokens,
+        bool_and(is_case_sensitive) as is_case_sensitive,
         any_value(actor_code) as actor_code,
         min(sentence_no) as intro_sentence_no,
         arg_min(intro_text, sentence_no) as intro_text,
