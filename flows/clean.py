@@ -314,7 +314,7 @@ def clean_warc(raw_dir: Path, rel_path: str, max_bytes: int, timeout_s: float = 
     path = raw_dir / rel_path
     n_records = n_html = 0
     digest = hashlib.sha256()
-    problem = None
+    problem = cut_off = None
     try:
         if path.is_symlink():
             raise OSError("symbolic link (not followed)")
@@ -334,6 +334,12 @@ def clean_warc(raw_dir: Path, rel_path: str, max_bytes: int, timeout_s: float = 
                     yield CleanedFile(source_file=record_path, raw_sha256=None, size_bytes=len(payload),
                                       status="rejected", reason=f"record larger than the {max_bytes // 1_000_000} MB cap")
                     continue
+                missing = getattr(record.raw_stream, "limit", 0) or 0
+                if missing > 0:  # the archive ends inside this record: its text is cut off, never published
+                    cut_off = f"record {n_records} cut off ({missing} bytes of its declared length missing)"
+                    yield CleanedFile(source_file=record_path, raw_sha256=None, size_bytes=len(payload),
+                                      status="rejected", reason=cut_off, container_file=rel_path)
+                    continue
                 sidecar = {"url": record.rec_headers.get_header("WARC-Target-URI"),
                            "published": record.rec_headers.get_header("WARC-Date")}
                 cleaned = clean_bytes(payload, record_path, {k: v for k, v in sidecar.items() if v}, timeout_s)
@@ -342,6 +348,10 @@ def clean_warc(raw_dir: Path, rel_path: str, max_bytes: int, timeout_s: float = 
                 yield cleaned
             for _ in iter(lambda: hashing.read(1 << 20), b""):
                 pass
+        if cut_off:
+            problem = f"unreadable WARC after {n_records} records: truncated, {cut_off}"
+        elif rel_path.lower().endswith(".gz"):
+            problem = _gzip_problem(path, n_records)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         problem = f"unreadable WARC after {n_records} records: {str(exc).splitlines()[0][:200]}"
     except Exception as exc:  # warcio itself fails on malformed records (a response without a target URI)
@@ -351,6 +361,20 @@ def clean_warc(raw_dir: Path, rel_path: str, max_bytes: int, timeout_s: float = 
     yield CleanedFile(source_file=rel_path, raw_sha256=digest.hexdigest(), size_bytes=path.stat().st_size
                       if path.exists() else None, status="container", input_kind="warc",
                       reason=problem or f"{n_records} records, {n_html} HTML responses")
+
+
+def _gzip_problem(path: Path, n_records: int) -> str | None:
+    """warcio stops quietly at a gzip stream cut short; reading it to its end marker says so."""
+    import gzip
+    import zlib
+
+    try:
+        with gzip.open(path, "rb") as handle:
+            while handle.read(1 << 20):
+                pass
+    except (EOFError, OSError, zlib.error) as exc:
+        return f"unreadable WARC after {n_records} records: truncated or corrupt gzip ({str(exc).splitlines()[0][:120]})"
+    return None
 
 
 class _HashingReader:

@@ -102,3 +102,26 @@ def test_a_response_without_target_uri_rejects_the_archive_by_name_and_the_run_g
     rows = list(clean_warc(raw, "broken.warc", 10_000_000))
     assert rows[-1].source_file == "broken.warc" and rows[-1].status == "container"
     assert rows[-1].reason.startswith("unreadable WARC after") and "WARC-Target-URI" in rows[-1].reason
+
+
+@pytest.mark.parametrize("keep", [0.97, 0.75])
+def test_a_truncated_warc_gz_is_in_the_rejects_and_its_cut_off_record_is_not_an_article(tmp_path, keep):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    records = [
+        ("https://news.example/a", "2026-02-01T08:00:00Z", "text/html",
+         page("One", "Kenya will send 1,000 police officers to Haiti, the president said on Monday. " * 5)),
+        ("https://news.example/b", "2026-02-01T09:00:00Z", "text/html",
+         page("Two", "Ghana will send 500 police officers to Haiti, the president said on Tuesday. " * 20)),
+    ]
+    write_warc(raw / "whole.warc.gz", records)
+    data = (raw / "whole.warc.gz").read_bytes()
+    (raw / "cut.warc.gz").write_bytes(data[:int(len(data) * keep)])  # cut inside the second record
+    rows = list(clean_warc(raw, "cut.warc.gz", 10_000_000))
+    archive = rows[-1]
+    assert archive.reason.startswith("unreadable WARC after") and "truncated" in archive.reason
+    articles = [r for r in rows if r.status == "ok"]
+    assert [r.source_file for r in articles] == ["cut.warc.gz#record-1"]
+    assert all("Ghana" not in (r.body or "") for r in articles)
+    whole = list(clean_warc(raw, "whole.warc.gz", 10_000_000))
+    assert whole[-1].reason == "2 records, 2 HTML responses"
