@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import ftfy
 from charset_normalizer import from_bytes
 
-CLEANER_VERSION = "clean-4"
+CLEANER_VERSION = "clean-5"
 
 
 class RejectedInput(ValueError):
@@ -448,12 +448,35 @@ def split_sentences(paragraph: str) -> list[str]:
     return sentences
 
 
+# A "sentence" longer than this (a table flattened to one line, a 10 MB dump without a full stop) is cut
+# at white space into pieces of at most this size: the text stays verbatim, and the SQL models' cost stays
+# linear in the text (one 10 MB "sentence" kept a build busy for minutes).
+MAX_SENTENCE_CHARS = 1_000
+
+
+def cap_sentence(sentence: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
+    """The sentence itself, or verbatim pieces of at most `limit` characters cut at white space (a run
+    without any white space is cut at the limit)."""
+    pieces = []
+    while len(sentence) > limit:
+        cut = sentence.rfind(" ", 0, limit + 1)
+        if cut <= 0:
+            cut = limit
+        head, sentence = sentence[:cut].strip(), sentence[cut:].strip()
+        if head:
+            pieces.append(head)
+    if sentence:
+        pieces.append(sentence)
+    return pieces
+
+
 def split_body_sentences(body: str) -> list[tuple[int, int, str]]:
     """Return (paragraph_no, sentence_no, sentence) for a cleaned body; sentence_no runs over the article."""
     rows = []
     sentence_no = 0
     for paragraph_no, paragraph in enumerate(p for p in body.split("\n\n") if p.strip()):
         for sentence in split_sentences(paragraph.strip()):
-            rows.append((paragraph_no, sentence_no, sentence))
-            sentence_no += 1
+            for piece in cap_sentence(sentence):
+                rows.append((paragraph_no, sentence_no, piece))
+                sentence_no += 1
     return rows

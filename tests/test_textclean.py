@@ -188,3 +188,20 @@ def test_latin_1_text_decodes():
 def test_unreadable_bytes_are_rejected_with_a_reason(data, reason):
     with pytest.raises(RejectedInput, match=reason):
         decode_bytes(data)
+
+
+def test_an_over_long_sentence_is_cut_verbatim_at_white_space():
+    from flows.textclean import MAX_SENTENCE_CHARS, split_body_sentences
+
+    line = " ".join(f"word{i}" for i in range(60_000))  # ~400 KB without a full stop
+    rows = split_body_sentences(line)
+    assert all(len(sentence) <= MAX_SENTENCE_CHARS for _, _, sentence in rows)
+    assert " ".join(sentence for _, _, sentence in rows) == line
+    assert [n for _, n, _ in rows] == list(range(len(rows)))
+
+
+def test_a_run_without_white_space_is_cut_at_the_limit():
+    from flows.textclean import cap_sentence
+
+    assert cap_sentence("x" * 2_500, 1_000) == ["x" * 1_000, "x" * 1_000, "x" * 500]
+    assert cap_sentence("A normal sentence.", 1_000) == ["A normal sentence."]
