@@ -315,6 +315,47 @@ def record_run(state_path: Path, run: dict, checks: list[dict]) -> None:
         con.close()
 
 
+def set_run_status(state_path: Path, run_id: str, old: str, new: str, message: str | None = None) -> None:
+    """Move one run of the history from status `old` to `new` (and set its message, if given)."""
+    con = connect(state_path)
+    try:
+        con.execute("update runs set status = ?, message = coalesce(?, message) where run_id = ? and status = ?",
+                    [new, message, run_id, old])
+    finally:
+        con.close()
+
+
+def runs_with_status(state_path: Path, status: str) -> list[str]:
+    if not state_path.is_file():
+        return []
+    con = connect(state_path, read_only=True)
+    try:
+        return [r[0] for r in con.execute("select run_id from runs where status = ? order by started_at",
+                                          [status]).fetchall()]
+    except duckdb.Error:
+        return []
+    finally:
+        con.close()
+
+
+def published_run_id(warehouse: Path) -> str | None:
+    """The run that built the published warehouse (read from the file itself)."""
+    if not warehouse.is_file():
+        return None
+    try:
+        con = connect(warehouse, read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        row = con.execute("select run_id from audit.runs where status = 'published' "
+                          "order by started_at desc limit 1").fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
 def copy_history(con: duckdb.DuckDBPyConnection, state_path: Path) -> None:
     """Copy the run history and check results into the build's audit schema."""
     con.execute(f"attach {_sql_string(str(state_path))} as state (read_only)")

@@ -53,6 +53,20 @@ class RunSummary:
 
 
 # --------------------------------------------------------------------------- tasks
+
+def reconcile_publishing(settings: Settings) -> None:
+    """A run killed between its checks and the end of publishing left "publishing" in the history: it is
+    "published" if the published warehouse is its build (the rename happened), else "crashed"."""
+    for run_id in load.runs_with_status(settings.state_path, "publishing"):
+        if load.published_run_id(settings.warehouse) == run_id:
+            load.set_run_status(settings.state_path, run_id, "publishing", "published")
+            report.promote_pending_report(settings.reports_dir, run_id)
+        else:
+            load.set_run_status(settings.state_path, run_id, "publishing", "crashed",
+                                "stopped after its checks and before its build was published")
+            report.drop_pending_report(settings.reports_dir, run_id)
+
+
 # No task caches its result in Prefect: the incremental state file is the cache (it knows raw bytes and
 # the cleaner version), and hashing inputs such as a 100,000-file listing would cost more than the task.
 
@@ -119,16 +133,32 @@ def check_warehouse(build_path: Path, sql_dir: Path) -> list[dict]:
 
 @task(cache_policy=NO_CACHE)
 def record_and_report(build_path: Path, state_path: Path, reports_dir: Path, run: dict, checks: list[dict]) -> str:
-    """Append the run to the history, copy it into the build's audit schema and write the report."""
-    load.record_run(state_path, run, checks)
+    """Append the run to the history, copy it into the build's audit schema and write the report.
+
+    A run about to publish is recorded as "publishing" in the state, and as "published" only inside
+    the build (which becomes visible only if the rename happens); its report waits as a pending file
+    until `confirm_published`. A run killed in between is never called published anywhere."""
+    publishing = run["status"] == "published"
+    load.record_run(state_path, {**run, "status": "publishing"} if publishing else run, checks)
     con = load.connect(build_path)
     try:
         load.copy_history(con, state_path)
+        if publishing:
+            con.execute("update audit.runs set status = 'published' where run_id = ?", [run["run_id"]])
         page = report.render_report(con, run["run_id"])
         con.execute("checkpoint")
     finally:
         con.close()
+    if publishing:
+        return str(report.write_pending_report(page, reports_dir, run["run_id"]))
     return str(report.write_report(page, reports_dir, run["run_id"]))
+
+
+@task(cache_policy=NO_CACHE)
+def confirm_published(state_path: Path, reports_dir: Path, run_id: str) -> str:
+    """After the rename: the history and the report say "published"."""
+    load.set_run_status(state_path, run_id, "publishing", "published")
+    return str(report.promote_pending_report(reports_dir, run_id))
 
 
 @task(cache_policy=NO_CACHE)
@@ -283,6 +313,7 @@ def commitments_pipeline(
     with run_lock(settings.lock_path, wait=wait_for_lock):
         try:
             remove_stale_builds(settings.warehouse)
+            reconcile_publishing(settings)
             build_path = settings.build_path(run_id)
 
             t = time.perf_counter()
@@ -327,6 +358,7 @@ def commitments_pipeline(
                 logger.error(summary.message)
                 raise ChecksFailed(summary.message)
             publish(build_path, settings.warehouse)
+            summary.report = confirm_published(settings.state_path, settings.reports_dir, run_id)
             _pause_point("published", pause_at, pause_marker)
             publish_artifacts(asdict(summary), _read_facts(settings.warehouse), checks)
         except ChecksFailed:

@@ -277,6 +277,34 @@ def render_report(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> 
     )
 
 
+def pending_report_path(reports_dir: Path, run_id: str) -> Path:
+    return reports_dir / f".{run_id}.html.pending"
+
+
+def write_pending_report(page: str, reports_dir: Path, run_id: str) -> Path:
+    """The report of a run that is about to publish: not visible as <run-id>.html or latest.html yet."""
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    path = pending_report_path(reports_dir, run_id)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def promote_pending_report(reports_dir: Path, run_id: str) -> Path:
+    """After the publish: the pending report becomes <run-id>.html and latest.html."""
+    pending = pending_report_path(reports_dir, run_id)
+    target = reports_dir / f"{run_id}.html"
+    if pending.exists():
+        write_report(pending.read_text(encoding="utf-8"), reports_dir, run_id)
+        pending.unlink()
+    return target
+
+
+def drop_pending_report(reports_dir: Path, run_id: str) -> None:
+    pending_report_path(reports_dir, run_id).unlink(missing_ok=True)
+
+
 def write_report(page: str, reports_dir: Path, run_id: str) -> Path:
     """Write <run-id>.html and latest.html (both atomically)."""
     reports_dir.mkdir(parents=True, exist_ok=True)

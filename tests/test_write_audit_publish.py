@@ -159,3 +159,29 @@ def test_a_spill_folder_left_by_a_killed_build_is_removed_not_a_crash(tmp_path):
     removed = remove_stale_builds(warehouse)
     assert set(removed) == {spill, stale}
     assert not spill.exists() and not stale.exists()
+
+
+def test_a_run_killed_after_its_checks_is_never_called_published(published, tmp_path):
+    raw, warehouse = published
+    reports = warehouse.parent / "reports"
+    latest_before = (reports / "latest.html").read_bytes()
+    (raw / "portugal.txt").write_text(EXTRA_ARTICLE, encoding="utf-8")
+    marker = tmp_path / "at-checked"
+    proc = start_run(raw, warehouse, "--pause-at", "checked", "--pause-marker", str(marker))
+    wait_for(marker, proc)
+    kill_group(proc)
+    assert (reports / "latest.html").read_bytes() == latest_before
+    state = duckdb.connect(str(warehouse.parent / ".commitments.state.duckdb"), read_only=True)
+    killed_run, status = state.execute("select run_id, status from runs order by started_at desc limit 1").fetchone()
+    state.close()
+    assert status == "publishing"
+    assert not (reports / f"{killed_run}.html").exists()
+    code, _, err = finish(start_run(raw, warehouse))
+    assert code == 0, err
+    con = duckdb.connect(str(warehouse), read_only=True)
+    status, message = con.execute("select status, message from audit.runs where run_id = ?", [killed_run]).fetchone()
+    latest = con.execute("select status from audit.runs order by started_at desc limit 1").fetchone()[0]
+    con.close()
+    assert status == "crashed" and "before its build was published" in message
+    assert latest == "published"
+    assert not list(reports.glob(".*.pending"))
