@@ -172,6 +172,24 @@ def test_a_syndicated_copy_is_linked_and_counted_once():
     assert (n_articles, n_sources) == (1, 1)
 
 
+def test_a_wire_story_republished_by_a_hundred_publishers_is_one_source():
+    copies = {f"copy{i:03d}.txt": f"Wire story {i}\n\n" + WIRE + f" Reporting by desk {i}." for i in range(100)}
+    con = build_from_texts({"wire.txt": "Wire story\n\n" + WIRE, **copies},
+                           published={"wire.txt": "2026-03-04", **{name: "2026-03-05" for name in copies}},
+                           publishers={"wire.txt": "Wire Agency", **{name: f"Paper {name}" for name in copies}})
+    n_articles, n_sources = con.execute("select n_articles, n_sources from marts.fct_commitments "
+                                        "where actor_code = 'SWE' and commitment_type = 'military_aid'").fetchone()
+    assert (n_articles, n_sources) == (1, 1)
+
+
+def test_a_formula_sentence_in_many_articles_does_not_make_them_copies():
+    formula = "Sign up for our morning newsletter to get the latest news delivered to your inbox."
+    articles = {f"a{i:02d}.txt": f"Story {i}\n\nCountry number {i} will send {i + 10} medics to the region next "
+                f"month, its health minister said on day {i}. {formula}" for i in range(60)}
+    con = build_from_texts(articles)
+    assert con.execute("select count(*) from marts.dim_articles where duplicate_of is not null").fetchone() == (0,)
+
+
 def test_independent_reports_from_two_publishers_count_twice():
     other = ("Stockholm announced a new military aid package for Ukraine that includes Archer artillery, "
              "the Swedish prime minister told parliament on Thursday, adding that more could follow.")

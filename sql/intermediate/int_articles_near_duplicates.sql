@@ -2,8 +2,11 @@
 -- Grain: one row per article that is a near-duplicate (syndicated copy, light rewrite) of an earlier
 -- article: article_id, duplicate_of, shared_sentence_share.
 -- Purpose: keep publisher counts honest. An article is a copy when at least half of its substantive
--- sentences (40+ characters, compared without case and punctuation) appear in another article that
--- was published earlier (or, at equal dates, comes first by source file).
+-- sentences (40+ characters, compared without case and punctuation) first appeared in one and the same
+-- earlier article (earlier by publication date, then by source file). Each sentence is traced to the
+-- first article that holds it (a group-by, not a join of every pair), so a wire story republished by
+-- any number of publishers folds into its original, and a formula sentence shared by many unrelated
+-- articles ("Sign up for our newsletter") is one sentence of each, never half of one.
 create or replace table intermediate.int_articles_near_duplicates as
 with
 
@@ -23,74 +26,59 @@ sentence_hashes as (
     where length(sentence) >= 40
 ),
 
--- a sentence found in very many articles is a formula, not evidence of copying
-common_hashes as (
-    select sentence_hash
-    from sentence_hashes
-    group by sentence_hash
-    having count(*) > 50
+article_order as (
+    select
+        article_id,
+        row_number() over (
+            order by coalesce(published, timestamp '9999-12-31'), source_file, article_id
+        ) as article_rank
+    from stg_articles
 ),
 
-distinctive_hashes as (
-    select sentence_hashes.*
+-- the first article (in publication order) that holds each sentence
+first_holders as (
+    select
+        sentence_hashes.sentence_hash,
+        arg_min(sentence_hashes.article_id, article_order.article_rank) as first_article_id
     from sentence_hashes
-    anti join common_hashes
-        on common_hashes.sentence_hash = sentence_hashes.sentence_hash
+    inner join article_order
+        on article_order.article_id = sentence_hashes.article_id
+    group by sentence_hashes.sentence_hash
 ),
 
 article_sizes as (
     select article_id, count(*) as n_sentences
-    from distinctive_hashes
+    from sentence_hashes
     group by article_id
 ),
 
-shared_pairs as (
+traced as (
     select
-        copy.article_id,
-        original.article_id as original_id,
+        sentence_hashes.article_id,
+        first_holders.first_article_id as original_id,
         count(*) as n_shared
-    from distinctive_hashes as copy
-    inner join distinctive_hashes as original
-        on original.sentence_hash = copy.sentence_hash
-        and original.article_id <> copy.article_id
+    from sentence_hashes
+    inner join first_holders
+        on first_holders.sentence_hash = sentence_hashes.sentence_hash
+    where first_holders.first_article_id <> sentence_hashes.article_id
     group by all
-),
-
-ordered_pairs as (
-    select
-        shared_pairs.article_id,
-        shared_pairs.original_id,
-        shared_pairs.n_shared / article_sizes.n_sentences as shared_sentence_share,
-        coalesce(original_article.published, timestamp '9999-12-31') as original_published,
-        original_article.source_file as original_source_file
-    from shared_pairs
-    inner join article_sizes
-        on article_sizes.article_id = shared_pairs.article_id
-    inner join stg_articles as copy_article
-        on copy_article.article_id = shared_pairs.article_id
-    inner join stg_articles as original_article
-        on original_article.article_id = shared_pairs.original_id
-    where article_sizes.n_sentences >= 2
-        and shared_pairs.n_shared / article_sizes.n_sentences >= 0.5
-        and (
-            coalesce(original_article.published, timestamp '9999-12-31')
-                < coalesce(copy_article.published, timestamp '9999-12-31')
-            or (
-                coalesce(original_article.published, timestamp '9999-12-31')
-                    = coalesce(copy_article.published, timestamp '9999-12-31')
-                and original_article.source_file < copy_article.source_file
-            )
-        )
 ),
 
 final as (
     select
-        article_id,
-        original_id as duplicate_of,
-        shared_sentence_share
-    from ordered_pairs
+        traced.article_id,
+        traced.original_id as duplicate_of,
+        traced.n_shared / article_sizes.n_sentences as shared_sentence_share
+    from traced
+    inner join article_sizes
+        on article_sizes.article_id = traced.article_id
+    inner join article_order
+        on article_order.article_id = traced.original_id
+    -- at least two shared sentences: one formula sentence is no copy, even of a two-sentence brief
+    where traced.n_shared >= 2
+        and traced.n_shared / article_sizes.n_sentences >= 0.5
     qualify row_number() over (
-        partition by article_id order by original_published, original_source_file
+        partition by traced.article_id order by traced.n_shared desc, article_order.article_rank
     ) = 1
 )
 
