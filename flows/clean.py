@@ -318,6 +318,9 @@ def clean_warc(raw_dir: Path, rel_path: str, max_bytes: int, timeout_s: float = 
     try:
         if path.is_symlink():
             raise OSError("symbolic link (not followed)")
+        not_warc = _not_a_warc(path)
+        if not_warc:
+            raise ValueError(not_warc)
         with open(path, "rb") as handle:
             hashing = _HashingReader(handle, digest)
             for record in ArchiveIterator(hashing):
@@ -354,6 +357,8 @@ def clean_warc(raw_dir: Path, rel_path: str, max_bytes: int, timeout_s: float = 
             problem = _gzip_problem(path, n_records)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         problem = f"unreadable WARC after {n_records} records: {str(exc).splitlines()[0][:200]}"
+        if digest.digest() == hashlib.sha256().digest() and path.is_file() and not path.is_symlink():
+            digest = _file_digest(path)  # rejected before reading: the archive's hash still identifies it
     except Exception as exc:  # warcio itself fails on malformed records (a response without a target URI)
         what = "a record without WARC-Target-URI" if isinstance(exc, AttributeError) and "startswith" in str(exc) \
             else f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
@@ -361,6 +366,33 @@ def clean_warc(raw_dir: Path, rel_path: str, max_bytes: int, timeout_s: float = 
     yield CleanedFile(source_file=rel_path, raw_sha256=digest.hexdigest(), size_bytes=path.stat().st_size
                       if path.exists() else None, status="container", input_kind="warc",
                       reason=problem or f"{n_records} records, {n_html} HTML responses")
+
+
+def _not_a_warc(path: Path) -> str | None:
+    """A file named .warc(.gz) whose content is not a WARC (text, an ARC file): warcio would read
+    lines of it as records, with warnings, and report them; it is refused up front instead."""
+    import gzip
+    import zlib
+
+    with open(path, "rb") as handle:
+        head = handle.read(2)
+    try:
+        opener = gzip.open if head == b"\x1f\x8b" else open
+        with opener(path, "rb") as handle:
+            start = handle.read(5)
+    except (EOFError, OSError, zlib.error) as exc:
+        return f"not a readable gzip file ({str(exc).splitlines()[0][:100]})"
+    if start != b"WARC/":
+        return f"not a WARC archive: it starts with {start!r}, not b'WARC/'"
+    return None
+
+
+def _file_digest(path: Path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest
 
 
 def _gzip_problem(path: Path, n_records: int) -> str | None:

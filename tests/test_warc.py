@@ -125,3 +125,17 @@ def test_a_truncated_warc_gz_is_in_the_rejects_and_its_cut_off_record_is_not_an_
     assert all("Ghana" not in (r.body or "") for r in articles)
     whole = list(clean_warc(raw, "whole.warc.gz", 10_000_000))
     assert whole[-1].reason == "2 records, 2 HTML responses"
+
+
+@pytest.mark.parametrize("content", [
+    b"http://news.example/a 192.0.2.1 20260101000000 text/html 10\n" * 50,  # ARC-like lines
+    b"Kenya will send troops to Haiti.\n\n" * 50,
+])
+def test_a_file_named_warc_that_is_no_warc_is_refused_without_reading_records(tmp_path, content, capfd):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "notes.warc").write_bytes(content)
+    rows = list(clean_warc(raw, "notes.warc", 10_000_000))
+    assert len(rows) == 1 and rows[0].reason.startswith("unreadable WARC after 0 records: not a WARC archive")
+    assert rows[0].raw_sha256 == __import__("hashlib").sha256(content).hexdigest()
+    assert "WARNING" not in capfd.readouterr().err
