@@ -13,108 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 import ftfy
-from charset_normalizer import from_bytes
+
+# decoding has its own module and written policy; the names stay importable from here
+from flows.decode import RejectedInput, decode_bytes  # noqa: F401
 
 CLEANER_VERSION = "clean-5"
-
-
-class RejectedInput(ValueError):
-    """Raised with a one-line, human-readable reason for a file that cannot become an article."""
-
-
-# ---------------------------------------------------------------------------
-# bytes -> str
-# ---------------------------------------------------------------------------
-
-_MAGIC = [
-    (b"\x89PNG\r\n\x1a\n", "binary file (PNG image)"),
-    (b"%PDF-", "binary file (PDF document)"),
-    (b"PK\x03\x04", "binary file (zip archive)"),
-    (b"\x1f\x8b", "gzip data that is not a readable article"),
-    (b"GIF8", "binary file (GIF image)"),
-    (b"\xff\xd8\xff", "binary file (JPEG image)"),
-    (b"\x7fELF", "binary file (executable)"),
-]
-
-_BOMS = [
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-]
-
-
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode raw bytes to text, returning (text, encoding); raise RejectedInput when impossible.
-
-    Order: byte-order mark, UTF-8, UTF-16 without BOM (NUL pattern), then a
-    charset detector. Known binary formats and NUL-ridden data are rejected.
-    """
-    if not data.strip():
-        raise RejectedInput("empty file")
-    for magic, reason in _MAGIC:
-        if data.startswith(magic):
-            raise RejectedInput(reason)
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data[len(bom):].decode(encoding), encoding
-            except UnicodeDecodeError as exc:
-                raise RejectedInput(f"undecodable bytes after a {encoding} byte-order mark") from exc
-    if b"\x00" in data:
-        sample = data[:4000]
-        even_nuls = sample[0::2].count(0)
-        odd_nuls = sample[1::2].count(0)
-        half = len(sample) // 2 or 1
-        if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
-            encoding = "utf-16-le"
-        elif even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
-            encoding = "utf-16-be"
-        else:
-            encoding = None
-        if encoding:
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError:
-                pass
-    try:
-        text = data.decode("utf-8")
-        encoding = "utf-8"
-    except UnicodeDecodeError:
-        # a few stray bytes in an otherwise UTF-8 file: keep UTF-8 rather than re-read it all as mojibake
-        lenient = data.decode("utf-8", errors="replace")
-        n_invalid = lenient.count("\ufffd")
-        n_valid_multibyte = sum(1 for ch in lenient if ord(ch) > 127) - n_invalid
-        if n_valid_multibyte > 0 and n_invalid <= max(2, len(data) // 1000):
-            return lenient.replace("\ufffd", ""), "utf-8 (invalid bytes dropped)"
-        if _control_byte_share(data) > 0.05:
-            raise RejectedInput("binary file (control bytes, not text)") from None
-        best = from_bytes(data[:200_000]).best()
-        if best is None or best.encoding is None:
-            raise RejectedInput("undecodable bytes (not UTF-8, UTF-16 or a detectable charset)")
-        encoding = best.encoding
-        try:
-            text = data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise RejectedInput(f"undecodable bytes (detected {encoding} but decoding failed)") from exc
-    if _control_char_share(text) > 0.05:
-        raise RejectedInput("binary file (too many control characters)")
-    return text, encoding
-
-
-def _control_byte_share(data: bytes) -> float:
-    sample = data[:20_000]
-    bad = sum(1 for b in sample if b < 9 or 13 < b < 32 or b == 127)
-    return bad / max(len(sample), 1)
-
-
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-
-
-def _control_char_share(text: str) -> float:
-    sample = text[:20_000]
-    if not sample:
-        return 0.0
-    return len(_CONTROL_CHARS.findall(sample)) / len(sample)
 
 
 # ---------------------------------------------------------------------------
