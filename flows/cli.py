@@ -40,6 +40,10 @@ def prefect_api():
 
     server = SubprocessASGIServer()
     server.start()
+    if server.server_process is not None:
+        from flows.stopping import PROTECTED_PIDS
+
+        PROTECTED_PIDS.add(server.server_process.pid)
     os.environ["PREFECT_API_URL"] = server.api_url
     try:
         with temporary_settings({PREFECT_API_URL: server.api_url}):
@@ -98,15 +102,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.discover import RawFolderMissing
     from flows.publish import RunInProgress
 
+    from flows.stopping import RunStopped, end_children, stop_on_signals
+
     flow = commitments_pipeline.with_options(task_runner=task_runner(args.task_runner, args.workers, args.dask_address))
     try:
-        with prefect_api():
-            summary = flow(raw_dir=str(settings.raw_dir), warehouse=str(settings.warehouse),
-                           batch_size=args.batch_size, doc_timeout_s=args.timeout, wait_for_lock=args.wait,
-                           rehash=args.rehash,
-                           pause_at=args.pause_at, pause_marker=args.pause_marker)
+        with stop_on_signals(settings.warehouse, settings.state_path, settings.raw_dir):
+            with prefect_api():
+                summary = flow(raw_dir=str(settings.raw_dir), warehouse=str(settings.warehouse),
+                               batch_size=args.batch_size, doc_timeout_s=args.timeout, wait_for_lock=args.wait,
+                               rehash=args.rehash,
+                               pause_at=args.pause_at, pause_marker=args.pause_marker)
     except (RunInProgress, ChecksFailed, LexiconError, RawFolderMissing) as exc:
         raise UserError(str(exc)) from None
+    except RunStopped as exc:
+        end_children()
+        print(f"commitments: {exc}; the published warehouse was left as it was and the run is recorded as "
+              "crashed", file=sys.stderr)
+        return exc.exit_code
     print(format_summary(summary))
     return 0
 

@@ -24,6 +24,9 @@ from prefect.utilities.annotations import quote
 from flows import load, models, report, validate
 from flows.clean import iter_cleaned
 from flows.config import SQL_DIR, Settings, make_settings
+from prefect.exceptions import TerminationSignal
+
+from flows.stopping import RunStopped, end_children
 from flows.discover import RawFile, discover_raw_files
 from flows.publish import publish_file, remove_stale_builds, run_lock
 
@@ -194,7 +197,7 @@ def publish_artifacts(summary: dict, facts: list[dict], checks: list[dict]) -> N
 
 # --------------------------------------------------------------------------- helpers
 
-def _record_crash(settings: Settings, run_id: str, started: datetime, stages: dict, exc: Exception) -> None:
+def _record_crash(settings: Settings, run_id: str, started: datetime, stages: dict, exc: BaseException) -> None:
     with contextlib.suppress(Exception):
         load.init_state(settings.state_path)
         load.record_run(settings.state_path, {
@@ -363,9 +366,13 @@ def commitments_pipeline(
             publish_artifacts(asdict(summary), _read_facts(settings.warehouse), checks)
         except ChecksFailed:
             raise
-        except Exception as exc:
+        except (Exception, RunStopped, TerminationSignal) as exc:
             # a crash in any stage: history records it, the half-built file goes, the published file stays
-            _record_crash(settings, run_id, started, stages, exc)
+            # (Prefect turns SIGTERM during a flow run into its TerminationSignal, then re-sends it)
+            if isinstance(exc, (RunStopped, TerminationSignal)):
+                end_children(spare_protected=True)  # cleaning workers stop now, not after their batch
+            _record_crash(settings, run_id, started, stages,
+                          RunStopped(exc.signal) if isinstance(exc, TerminationSignal) else exc)
             settings.build_path(run_id).unlink(missing_ok=True)
             shutil.rmtree(settings.batch_dir(run_id), ignore_errors=True)
             raise

@@ -185,3 +185,44 @@ def test_a_run_killed_after_its_checks_is_never_called_published(published, tmp_
     assert status == "crashed" and "before its build was published" in message
     assert latest == "published"
     assert not list(reports.glob(".*.pending"))
+
+
+def live_processes_of_group(pgid: int, wait: float = 5.0) -> list[str]:
+    """Processes of a process group that still run (zombies waiting for a reaper do not count)."""
+    import psutil
+
+    deadline = time.monotonic() + wait
+    while True:
+        live = []
+        for process in psutil.process_iter(["pid", "status", "cmdline"]):
+            try:
+                if os.getpgid(process.pid) == pgid and process.info["status"] != psutil.STATUS_ZOMBIE:
+                    live.append(" ".join(process.info["cmdline"] or []))
+            except (ProcessLookupError, psutil.Error):
+                continue
+        if not live or time.monotonic() > deadline:
+            return live
+        time.sleep(0.2)
+
+
+@pytest.mark.parametrize("signum,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_stopped_run_ends_within_seconds_records_why_and_leaves_nothing_running(published, tmp_path, signum, code):
+    raw, warehouse = published
+    before = digest(warehouse)
+    (raw / "portugal.txt").write_text(EXTRA_ARTICLE, encoding="utf-8")
+    marker = tmp_path / "at-cleaned"
+    proc = start_run(raw, warehouse, "--pause-at", "cleaned", "--pause-marker", str(marker))
+    wait_for(marker, proc)
+    started = time.monotonic()
+    proc.send_signal(signum)
+    returncode, _, err = finish(proc, timeout=60)
+    assert time.monotonic() - started < 30
+    assert returncode == code and "stopped by " + signal.Signals(signum).name in err
+    assert "Traceback" not in err
+    assert live_processes_of_group(proc.pid) == []  # no API server, no cleaning worker is left running
+    assert digest(warehouse) == before
+    assert not list(warehouse.parent.glob(".*build*")) and not list(warehouse.parent.glob(".*batches*"))
+    state = duckdb.connect(str(warehouse.parent / ".commitments.state.duckdb"), read_only=True)
+    status, message = state.execute("select status, message from runs order by started_at desc limit 1").fetchone()
+    state.close()
+    assert status == "crashed" and signal.Signals(signum).name in message
