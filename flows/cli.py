@@ -114,6 +114,17 @@ def cmd_run(args: argparse.Namespace) -> int:
                                pause_at=args.pause_at, pause_marker=args.pause_marker)
     except (RunInProgress, ChecksFailed, LexiconError, RawFolderMissing) as exc:
         raise UserError(str(exc)) from None
+    except Exception as exc:
+        import duckdb
+
+        disk_words = ("No space left on device", "Read-only file system", "Disk quota exceeded")
+        if not (isinstance(exc, (OSError, duckdb.IOException)) or any(w in str(exc) for w in disk_words)):
+            raise
+        # a full disk, a folder that became read-only: one line; the run is recorded as crashed
+        reason = getattr(exc, "strerror", None) or next(
+            (w for w in disk_words if w in str(exc)), str(exc).strip().splitlines()[0][:300])
+        raise UserError(f"the run failed writing to disk: {reason}; the published warehouse was left "
+                        "as it was and the run is recorded as crashed") from None
     except RunStopped as exc:
         end_children()
         print(f"commitments: {exc}; the published warehouse was left as it was and the run is recorded as "

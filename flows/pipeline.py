@@ -371,9 +371,11 @@ def commitments_pipeline(
             # (Prefect turns SIGTERM during a flow run into its TerminationSignal, then re-sends it)
             if isinstance(exc, (RunStopped, TerminationSignal)):
                 end_children(spare_protected=True)  # cleaning workers stop now, not after their batch
+            # first the build file with its write-ahead log and spill folder (the run holds the lock: all
+            # are its own), which also frees the room a full disk needs for the history row
+            remove_stale_builds(settings.warehouse)
+            shutil.rmtree(settings.batch_dir(run_id), ignore_errors=True)
             _record_crash(settings, run_id, started, stages,
                           RunStopped(exc.signal) if isinstance(exc, TerminationSignal) else exc)
-            settings.build_path(run_id).unlink(missing_ok=True)
-            shutil.rmtree(settings.batch_dir(run_id), ignore_errors=True)
             raise
     return asdict(summary)

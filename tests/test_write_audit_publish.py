@@ -226,3 +226,42 @@ def test_a_stopped_run_ends_within_seconds_records_why_and_leaves_nothing_runnin
     status, message = state.execute("select status, message from runs order by started_at desc limit 1").fetchone()
     state.close()
     assert status == "crashed" and signal.Signals(signum).name in message
+
+
+@pytest.fixture
+def small_filesystem(tmp_path):
+    """A real 64 MB tmpfs (needs root and mount; skipped with the reason where that is impossible)."""
+    mount_point = tmp_path / "small"
+    mount_point.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount_point)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small filesystem here: {done.stderr.strip() or done.returncode}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
+
+
+def test_a_full_disk_fails_the_run_in_one_line_records_it_and_leaves_no_build(prefect_api_url, sample_raw,
+                                                                             small_filesystem):
+    warehouse = small_filesystem / "wh" / "commitments.duckdb"
+    code, _, err = finish(start_run(sample_raw, warehouse))
+    assert code == 0, err
+    before = digest(warehouse)
+    (sample_raw / "portugal.txt").write_text(EXTRA_ARTICLE, encoding="utf-8")
+    filler = small_filesystem / "filler.bin"
+    free = os.statvfs(small_filesystem).f_bavail * os.statvfs(small_filesystem).f_frsize
+    with open(filler, "wb") as handle:  # leave about 1 MB: enough for the history, not for a build
+        handle.truncate(0)
+        handle.write(b"\0" * max(free - 1_000_000, 0))
+    code, out, err = finish(start_run(sample_raw, warehouse))
+    assert code == 1, out + err
+    assert "the run failed writing to disk" in err and "Traceback" not in err
+    assert digest(warehouse) == before
+    assert not list(warehouse.parent.glob(".*build*"))
+    filler.unlink()
+    state = duckdb.connect(str(warehouse.parent / ".commitments.state.duckdb"), read_only=True)
+    status = state.execute("select status from runs order by started_at desc limit 1").fetchone()[0]
+    state.close()
+    assert status == "crashed"
