@@ -203,13 +203,22 @@ def read_sidecar(raw_dir: Path, rel_path: str) -> dict:
     return {k: str(data[k]) for k in SIDECAR_FIELDS if data.get(k) not in (None, "")}
 
 
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9:._-]{2,40})""", re.I)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page states in a meta tag of its first 4 KB."""
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
 def clean_bytes(data: bytes, rel_path: str, sidecar: dict | None = None, timeout_s: float = 0) -> CleanedFile:
     """Clean the bytes of one raw file into a CleanedFile (never raises for bad input)."""
     digest = sha256_bytes(data)
     base = {"source_file": rel_path, "raw_sha256": digest, "size_bytes": len(data)}
     kind = input_kind_for(rel_path, data)
     try:
-        text, encoding = decode_bytes(data)
+        text, encoding = decode_bytes(data, declared_charset(data) if kind == "html" else None)
         with time_limit(timeout_s):
             parts = clean_html(text) if kind == "html" else clean_text(text)
     except RejectedInput as exc:

@@ -60,8 +60,16 @@ MIN_BYTES_FOR_DETECTOR = 400
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode raw bytes to (text, encoding) by the policy above; raise RejectedInput when impossible."""
+# labels that mean Windows-1252 in practice (as the WHATWG encoding standard maps them for browsers)
+WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "cp819",
+                       "ibm819", "iso-ir-100", "windows-1252", "cp1252", "x-cp1252"}
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode raw bytes to (text, encoding) by the policy above; raise RejectedInput when impossible.
+
+    `declared` is a charset the document states (an HTML meta tag, a sidecar): used when the bytes are
+    not valid UTF-8 and decode with it."""
     if not data.strip():
         raise RejectedInput("empty file")
     for magic, reason in MAGIC:
@@ -80,6 +88,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     try:
         text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
+        stated = _declared_reading(data, declared)
+        if stated:
+            return stated
         mixed = decode_mixed(data) if _has_utf8_sequences(data) else None
         # mixed only where the bytes outside UTF-8 read as plausible Western text (Shift-JIS, for one,
         # holds byte pairs that happen to be valid UTF-8)
@@ -112,6 +123,20 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
             if control_char_share(text) < 0.01:
                 return text, encoding
     return None
+
+
+def _declared_reading(data: bytes, declared: str | None) -> tuple[str, str] | None:
+    if not declared:
+        return None
+    label = declared.strip().lower()
+    encoding = "cp1252" if label in WINDOWS_1252_LABELS else label
+    if _normal_name(encoding) == "utf-8":
+        return None  # declared UTF-8 but not valid UTF-8: the policy below decides
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    return (text, f"{encoding} (declared)") if control_char_share(text) < 0.01 else None
 
 
 def _utf16_cjk(data: bytes) -> tuple[str, str] | None:
@@ -209,6 +234,7 @@ def _plausibility(text: str, latin: bool) -> tuple[bool, int]:
             suspicious += 1
         elif 0xFF61 <= ord(ch) <= 0xFF9F:
             suspicious += 1  # half-width katakana: what Chinese or Korean bytes look like read as Shift-JIS
+    non_ascii = sum(1 for ch in text if ord(ch) > 127)
     words = [w for w in _WORD.findall(text) if len(w) > 1]
     case_turns = 0
     for word in words:
@@ -222,7 +248,8 @@ def _plausibility(text: str, latin: bool) -> tuple[bool, int]:
         return False, suspicious
     if latin and letters and non_ascii_letters / letters > 0.35:
         return False, suspicious
-    return suspicious == 0, suspicious
+    # a stray "®" after a brand or a "°" in a long page is no evidence; a misread alphabet gives many
+    return suspicious <= 0.02 * non_ascii, suspicious
 
 
 def _decode_legacy(data: bytes) -> tuple[str, str]:

@@ -95,3 +95,12 @@ def test_the_reported_silent_changes_no_longer_happen(text, encoding):
 def test_latin_1_with_one_utf8_euro_keeps_both():
     data = "Muñoz paid ".encode("latin-1") + "€".encode("utf-8") + " in Cádiz.".encode("latin-1")
     assert decode_bytes(data) == ("Muñoz paid € in Cádiz.", "utf-8+cp1252 (mixed)")
+
+
+def test_a_charset_an_html_page_declares_is_used_when_the_bytes_are_not_utf8():
+    from flows.clean import declared_charset
+
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"></head>'
+            "<body><p>Windows® says: Muñoz arrived in Cádiz – 20° warmer.</p></body></html>").encode("cp1252")
+    text, encoding = decode_bytes(page, declared_charset(page))
+    assert "Windows® says: Muñoz arrived in Cádiz – 20° warmer." in text and encoding == "cp1252 (declared)"
