@@ -26,7 +26,7 @@ from flows.clean import iter_cleaned
 from flows.config import SQL_DIR, Settings, make_settings
 from prefect.exceptions import TerminationSignal
 
-from flows.stopping import RunStopped, end_children
+from flows.stopping import RunStopped, end_children, ignore_ctrl_c_in_worker
 from flows.discover import RawFile, discover_raw_files
 from flows.publish import publish_file, remove_stale_builds, run_lock
 
@@ -90,6 +90,7 @@ def plan_cleaning(state_path: Path, discovered: list[RawFile]) -> dict[str, list
 @task(cache_policy=NO_CACHE)
 def clean_files(raw_dir: str, rel_paths: list[str], batch_path: Path, max_bytes: int, timeout_s: float) -> list[Path]:
     """Clean one batch of raw files, streaming the article and reject rows into Parquet parts."""
+    ignore_ctrl_c_in_worker()
     return load.write_batch_parts(iter_cleaned(raw_dir, rel_paths, max_bytes, timeout_s), batch_path)
 
 

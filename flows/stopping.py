@@ -64,6 +64,16 @@ def end_children(timeout: float = 3.0, spare_protected: bool = False) -> None:
                 child.kill()
 
 
+def ignore_ctrl_c_in_worker() -> None:
+    """In a cleaning worker process: Ctrl-C in a terminal reaches the whole process group; the run's
+    own process stops the workers, so they need not each print a KeyboardInterrupt traceback."""
+    import multiprocessing
+
+    if multiprocessing.parent_process() is None or threading.current_thread() is not threading.main_thread():
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _is_resource_tracker(process) -> bool:
     import psutil
 

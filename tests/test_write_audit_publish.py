@@ -265,3 +265,18 @@ def test_a_full_disk_fails_the_run_in_one_line_records_it_and_leaves_no_build(pr
     status = state.execute("select status from runs order by started_at desc limit 1").fetchone()[0]
     state.close()
     assert status == "crashed"
+
+
+def test_ctrl_c_in_a_terminal_stops_the_whole_run_without_worker_tracebacks(published, tmp_path):
+    """A terminal's Ctrl-C reaches the process group: the run, its API server and its workers."""
+    raw, warehouse = published
+    for i in range(40):
+        (raw / f"extra{i:02d}.txt").write_text(EXTRA_ARTICLE.replace("200", str(200 + i)), encoding="utf-8")
+    marker = tmp_path / "at-cleaned"
+    proc = start_run(raw, warehouse, "--pause-at", "cleaned", "--pause-marker", str(marker))
+    wait_for(marker, proc)
+    os.killpg(proc.pid, signal.SIGINT)
+    returncode, _, err = finish(proc, timeout=60)
+    assert returncode == 130 and "stopped by SIGINT" in err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert live_processes_of_group(proc.pid) == []
