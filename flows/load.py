@@ -117,6 +117,15 @@ def inputs_fingerprint(discovered: list[RawFile], sql_dir: Path) -> str:
 
 def published_fingerprint(warehouse: Path) -> str | None:
     """The fingerprint of the run that built the published warehouse (read from the file itself)."""
+    return _latest_published(warehouse, "fingerprint")
+
+
+def published_run_id(warehouse: Path) -> str | None:
+    """The run that built the published warehouse (read from the file itself)."""
+    return _latest_published(warehouse, "run_id")
+
+
+def _latest_published(warehouse: Path, column: str) -> str | None:
     if not warehouse.is_file():
         return None
     try:
@@ -124,7 +133,7 @@ def published_fingerprint(warehouse: Path) -> str | None:
     except duckdb.Error:
         return None
     try:
-        row = con.execute("select fingerprint from audit.runs where status = 'published' "
+        row = con.execute(f"select {column} from audit.runs where status = 'published' "
                           "order by started_at desc limit 1").fetchone()
     except duckdb.Error:
         return None
@@ -336,24 +345,6 @@ def runs_with_status(state_path: Path, status: str) -> list[str]:
         return []
     finally:
         con.close()
-
-
-def published_run_id(warehouse: Path) -> str | None:
-    """The run that built the published warehouse (read from the file itself)."""
-    if not warehouse.is_file():
-        return None
-    try:
-        con = connect(warehouse, read_only=True)
-    except duckdb.Error:
-        return None
-    try:
-        row = con.execute("select run_id from audit.runs where status = 'published' "
-                          "order by started_at desc limit 1").fetchone()
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()
-    return row[0] if row else None
 
 
 def copy_history(con: duckdb.DuckDBPyConnection, state_path: Path) -> None:

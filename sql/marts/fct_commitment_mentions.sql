@@ -184,6 +184,46 @@ matching_quantities as (
     ) = 1
 ),
 
+-- read from the sentence (a state first), else the other party of the same agreement, else the
+-- article's main recipient (also where the sentence names only an organisation's mission); null when
+-- the text names none
+with_beneficiaries as (
+    select
+        mentions_per_actor_and_type.*,
+        case
+            when explicit_beneficiaries.is_state
+                then {'code': explicit_beneficiaries.beneficiary_code, 'method': 'sentence'}
+            when co_parties.beneficiary_code is not null
+                then {'code': co_parties.beneficiary_code, 'method': 'agreement_party'}
+            when explicit_beneficiaries.beneficiary_code is not null and fallback_states.actor_code is not null
+                then {'code': fallback_beneficiaries.beneficiary_code, 'method': 'article_recipient'}
+            when explicit_beneficiaries.beneficiary_code is not null
+                then {'code': explicit_beneficiaries.beneficiary_code, 'method': 'sentence'}
+            when fallback_beneficiaries.beneficiary_code is not null
+                then {'code': fallback_beneficiaries.beneficiary_code, 'method': 'article_recipient'}
+            else {'code': null::varchar, 'method': null::varchar}
+        end as beneficiary
+    from mentions_per_actor_and_type
+    left join explicit_beneficiaries
+        on explicit_beneficiaries.article_id = mentions_per_actor_and_type.article_id
+        and explicit_beneficiaries.sentence_no = mentions_per_actor_and_type.sentence_no
+        and explicit_beneficiaries.actor_code = mentions_per_actor_and_type.actor_code
+        and explicit_beneficiaries.commitment_type = mentions_per_actor_and_type.commitment_type
+    left join co_parties
+        on co_parties.article_id = mentions_per_actor_and_type.article_id
+        and co_parties.sentence_no = mentions_per_actor_and_type.sentence_no
+        and co_parties.actor_code = mentions_per_actor_and_type.actor_code
+        and co_parties.commitment_type = mentions_per_actor_and_type.commitment_type
+    left join fallback_beneficiaries
+        on fallback_beneficiaries.article_id = mentions_per_actor_and_type.article_id
+        and fallback_beneficiaries.sentence_no = mentions_per_actor_and_type.sentence_no
+        and fallback_beneficiaries.actor_code = mentions_per_actor_and_type.actor_code
+        and fallback_beneficiaries.commitment_type = mentions_per_actor_and_type.commitment_type
+    left join actors as fallback_states
+        on fallback_states.actor_code = fallback_beneficiaries.beneficiary_code
+        and fallback_states.actor_kind = 'state'
+),
+
 final as (
     select
         md5(concat_ws('|', m.article_id, m.sentence_no, m.actor_code, m.commitment_type)) as mention_id,
@@ -194,23 +234,8 @@ final as (
         m.actor_code,
         m.commitment_type,
         m.stance,
-        -- read from the sentence (a state first), else the other party of the same agreement, else the
-        -- article's main recipient; null when the text names none
-        case when explicit_beneficiaries.is_state then explicit_beneficiaries.beneficiary_code
-             when co_parties.beneficiary_code is not null then co_parties.beneficiary_code
-             when explicit_beneficiaries.beneficiary_code is not null and fallback_beneficiaries.beneficiary_code is not null
-                 and fallback_beneficiaries.beneficiary_code in (select actor_code from actors where actor_kind = 'state')
-                 then fallback_beneficiaries.beneficiary_code
-             else coalesce(explicit_beneficiaries.beneficiary_code, fallback_beneficiaries.beneficiary_code)
-        end as beneficiary_code,
-        case when explicit_beneficiaries.is_state then 'sentence'
-             when co_parties.beneficiary_code is not null then 'agreement_party'
-             when explicit_beneficiaries.beneficiary_code is not null and fallback_beneficiaries.beneficiary_code is not null
-                 and fallback_beneficiaries.beneficiary_code in (select actor_code from actors where actor_kind = 'state')
-                 then 'article_recipient'
-             when explicit_beneficiaries.beneficiary_code is not null then 'sentence'
-             when fallback_beneficiaries.beneficiary_code is not null then 'article_recipient'
-        end as beneficiary_method,
+        m.beneficiary.code as beneficiary_code,
+        m.beneficiary.method as beneficiary_method,
         int_sentence_conditions.condition_text,
         matching_quantities.quantity_value,
         matching_quantities.quantity_text,
@@ -227,27 +252,12 @@ final as (
         dim_articles.publisher,
         dim_articles.canonical_article_id,
         dim_articles.duplicate_of is not null as is_from_duplicate_article
-    from mentions_per_actor_and_type as m
+    from with_beneficiaries as m
     inner join stg_sentences
         on stg_sentences.article_id = m.article_id
         and stg_sentences.sentence_no = m.sentence_no
     inner join dim_articles
         on dim_articles.article_id = m.article_id
-    left join explicit_beneficiaries
-        on explicit_beneficiaries.article_id = m.article_id
-        and explicit_beneficiaries.sentence_no = m.sentence_no
-        and explicit_beneficiaries.actor_code = m.actor_code
-        and explicit_beneficiaries.commitment_type = m.commitment_type
-    left join co_parties
-        on co_parties.article_id = m.article_id
-        and co_parties.sentence_no = m.sentence_no
-        and co_parties.actor_code = m.actor_code
-        and co_parties.commitment_type = m.commitment_type
-    left join fallback_beneficiaries
-        on fallback_beneficiaries.article_id = m.article_id
-        and fallback_beneficiaries.sentence_no = m.sentence_no
-        and fallback_beneficiaries.actor_code = m.actor_code
-        and fallback_beneficiaries.commitment_type = m.commitment_type
     left join int_sentence_conditions
         on int_sentence_conditions.article_id = m.article_id
         and int_sentence_conditions.sentence_no = m.sentence_no
