@@ -280,3 +280,33 @@ def test_ctrl_c_in_a_terminal_stops_the_whole_run_without_worker_tracebacks(publ
     assert returncode == 130 and "stopped by SIGINT" in err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     assert live_processes_of_group(proc.pid) == []
+
+
+def test_a_signal_during_a_long_database_statement_stops_the_process_after_the_grace_period(tmp_path):
+    """Python cannot run a signal handler while DuckDB holds the main thread; the watchdog can."""
+    state = tmp_path / "wh" / ".commitments.state.duckdb"
+    script = textwrap.dedent(f"""
+        import duckdb, sys
+        from pathlib import Path
+        from flows import load, stopping
+        stopping.GRACE_SECONDS = 2
+        load.init_state(Path({str(state)!r}))
+        build = Path({str(tmp_path / "wh" / ".commitments.build-x.duckdb")!r})
+        with stopping.stop_on_signals(Path({str(tmp_path / "wh" / "commitments.duckdb")!r}),
+                                      Path({str(state)!r}), Path({str(tmp_path)!r})):
+            con = duckdb.connect(str(build))
+            print("busy", flush=True)
+            con.execute("select count(*) from range(100000000000) t(i) where i % 7 = 3").fetchall()
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    assert proc.stdout.readline().strip() == "busy"
+    time.sleep(1)
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143 and time.monotonic() - started < 20
+    assert "SIGTERM while a database statement runs" in err
+    assert not (tmp_path / "wh" / ".commitments.build-x.duckdb").exists()
+    con = duckdb.connect(str(state), read_only=True)
+    assert con.execute("select status, message from runs").fetchall()[-1][0] == "crashed"
