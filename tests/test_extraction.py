@@ -368,3 +368,9 @@ def test_a_title_two_states_share_in_one_article_links_to_neither():
     con = one("Kenyan President William Ruto met Ugandan President Yoweri Museveni on Monday. "
               "The president pledged to send 300 soldiers to the regional force.")
     assert not {p for p in pairs(con) if p[1] == "troop_deployment"}
+
+
+def test_a_promise_is_a_pledge():
+    con = one("The donors met in Doha on Sunday. Qatar promised $20 million to Sudan for food aid, and Canada "
+              "promised 300 police officers for the mission. Turkey vowed to send armed drones to the army.")
+    assert {("QAT", "financial_support"), ("CAN", "troop_deployment"), ("TUR", "military_aid")} <= pairs(con)
