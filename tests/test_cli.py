@@ -148,14 +148,16 @@ def test_sql_cannot_write_any_file_not_even_through_explain(warehouse, tmp_path,
 
 
 @pytest.mark.parametrize("query", [
-    "select * from read_text('/etc/hostname')",
-    "select * from read_csv('/etc/passwd')",
-    "select * from glob('/etc/*')",
+    "select * from read_text('{probe}')",
+    "select * from read_csv('{probe}')",
+    "select * from glob('{folder}/*')",
     "set memory_limit='64GB'",
     "set threads=1",
-    "attach '/tmp/elsewhere.duckdb' as elsewhere",
+    "attach '{folder}/elsewhere.duckdb' as elsewhere",
 ])
-def test_sql_reads_nothing_but_the_warehouse_and_cannot_change_settings(warehouse, capsys, query):
-    code, out, err = run(capsys, "sql", "--warehouse", str(warehouse), query)
+def test_sql_reads_nothing_but_the_warehouse_and_cannot_change_settings(warehouse, tmp_path, capsys, query):
+    probe = tmp_path / "secret.csv"
+    probe.write_text("a,b\n1,2\n", encoding="utf-8")
+    code, out, err = run(capsys, "sql", "--warehouse", str(warehouse), query.format(probe=probe, folder=tmp_path))
     assert code == 1 and out == ""
     assert ("Permission Error" in err or "configuration has been locked" in err or "refused" in err), err
