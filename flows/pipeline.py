@@ -60,8 +60,10 @@ class RunSummary:
 def reconcile_publishing(settings: Settings) -> None:
     """A run killed between its checks and the end of publishing left "publishing" in the history: it is
     "published" if the published warehouse is its build (the rename happened), else "crashed"."""
-    for run_id in load.runs_with_status(settings.state_path, "publishing"):
-        if load.published_run_id(settings.warehouse) == run_id:
+    pending = load.runs_with_status(settings.state_path, "publishing")
+    published = load.published_run_id(settings.warehouse) if pending else None
+    for run_id in pending:
+        if published == run_id:
             load.set_run_status(settings.state_path, run_id, "publishing", "published")
             report.promote_pending_report(settings.reports_dir, run_id)
         else:

@@ -50,7 +50,7 @@ def end_children(timeout: float = 3.0, spare_protected: bool = False) -> None:
         # traceback about leaked semaphores)
         children = [c for c in children if not _is_resource_tracker(c)]
         if spare_protected:
-            spared = {pid for pid in PROTECTED_PIDS}
+            spared = set(PROTECTED_PIDS)
             for pid in list(spared):
                 with contextlib.suppress(psutil.Error):
                     spared |= {c.pid for c in psutil.Process(pid).children(recursive=True)}
