@@ -8,6 +8,7 @@ trafilatura alone, same options, one process - over the same documents, and a re
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import platform
@@ -46,6 +47,19 @@ def sample_texts(raw_dir: Path = DEFAULT_RAW_DIR) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted(raw_dir.glob("*.txt"))]
 
 
+def english_texts(pages_dir: Path | None, min_chars: int = 1500) -> list[str]:
+    """Article texts for news pages: the English bodies trafilatura extracts from real pages (read when
+    the benchmark runs, never stored in the project)."""
+    import py3langid
+
+    texts = []
+    for page in html_templates(pages_dir):
+        text = trafilatura.extract(page, include_comments=False, include_tables=False, deduplicate=False) or ""
+        if len(text) >= min_chars and text.count("\n") >= 6 and py3langid.classify(text[:1500])[0] == "en":
+            texts.append(text)
+    return texts
+
+
 def html_templates(pages_dir: Path | None) -> list[bytes]:
     if pages_dir and pages_dir.is_dir():
         return [p.read_bytes() for p in sorted(pages_dir.glob("*.htm*"))]
@@ -69,6 +83,95 @@ def html_from_text(text: str, i: int, rng: random.Random) -> str:
     return PAGE.format(title=f"Security guarantees, report {i}", site=site, date=f"2026-01-{i % 28 + 1:02d}",
                        host=site.lower().replace(" ", "") + ".example", slug=f"story-{i}", author="A. Writer",
                        paragraphs="\n".join(f"<p>{p}</p>" for p in paragraphs), related=related)
+
+
+NEWS_SECTIONS = ["World", "Europe", "Africa", "Asia", "Americas", "Middle East", "Politics", "Business",
+                 "Markets", "Technology", "Science", "Health", "Climate", "Sport", "Culture", "Opinion", "Analysis",
+                 "Video", "Podcasts", "Newsletters"]
+NEWS_SCRIPT = """(function(w,d){{var q=w.__ads{k}=w.__ads{k}||[];function slot{k}(id,sizes,targeting){{var el=d.getElementById(id);
+if(!el){{return null}}q.push({{id:id,sizes:sizes,targeting:targeting||{{}},ts:Date.now()}});el.setAttribute('data-slot','{k}');
+return el}}w.addEventListener('load',function(){{slot{k}('ad-top-{k}',[[728,90],[970,250]],{{section:'{section}',page:{i}}});
+slot{k}('ad-side-{k}',[[300,250],[300,600]]);var s=d.createElement('script');s.async=true;
+s.src='https://cdn.example-ads.net/tag/{k}.js?v={i}';d.head.appendChild(s)}});
+w.analytics{k}={{track:function(e,p){{(w.dataLayer=w.dataLayer||[]).push({{event:e,props:p,section:'{section}'}})}}}};
+}})(window,document);"""
+NEWS_STYLE = ".site-header{{display:flex;align-items:center}}.nav-{k} a{{padding:0 .5rem;color:#1a1a1a}}" \
+             ".article-body p{{font-size:1.1rem;line-height:1.6}}.comment-{k}{{border-top:1px solid #ddd;padding:.5rem 0}}"
+COMMENT_LINES = ["Thanks for the clear reporting on this.", "I would like to see the full text of the statement.",
+                 "This has been coming for months, frankly.", "Who pays for all of it in the end?",
+                 "Good summary, but the map in the second section is out of date.", "Reply to the comment above: agreed.",
+                 "Will there be a follow-up once the details are published?", "Subscribed just to read this one."]
+
+
+def news_page(text: str, i: int, rng: random.Random) -> str:
+    """A distinct English news page of about 40 KB around a bundled article, shaped like a news site's
+    page: inline scripts and styles, JSON-LD, a mega-menu, the article, story cards, a most-read list, a
+    comment thread and a footer of link columns (trafilatura takes about as long on it as on a real
+    40 KB news page)."""
+    paragraphs = [html.escape(p, quote=False) for p in perturbed_text(text, i, rng).split("\n\n")
+                  if len(p.split()) > 6]
+    site = SITES[i % len(SITES)]
+    host = site.lower().replace(" ", "") + ".example"
+    section = NEWS_SECTIONS[i % len(NEWS_SECTIONS)]
+    city = CITIES[i % len(CITIES)]
+    date = f"2026-01-{i % 28 + 1:02d}"
+    title = html.escape(" ".join(html.unescape(paragraphs[0]).split()[:10]).rstrip(".,;:") + f" (report {i})")
+    slug = lambda name: name.lower().replace(" ", "-")  # noqa: E731
+    scripts = "\n".join(f"<script>{NEWS_SCRIPT.format(k=f'{i}x{k}', section=section, i=i)}</script>"
+                        for k in range(6))
+    styles = "".join(NEWS_STYLE.format(k=f"{i}x{k}") for k in range(4))
+    menu = "".join(
+        f'<li class="menu-item"><div class="menu-item__inner"><a class="menu-link" href="/{slug(s)}">'
+        f'<span class="menu-label">{s}</span></a><ul class="submenu">'
+        + "".join(f'<li class="submenu-item"><a href="/{slug(s)}/{k}"><span>{s} {sub}</span></a></li>'
+                  for k, sub in enumerate(("latest", "explained", "live", "in pictures", "archive")))
+        + "</ul></div></li>" for s in NEWS_SECTIONS)
+    cards = "".join(
+        f'<div class="card card--{k % 3}"><a class="card__link" href="/{slug(rng.choice(NEWS_SECTIONS))}/story-{i}-{k}">'
+        f'<div class="card__media"><img src="/img/{i}-{k}.jpg" alt=""></div><div class="card__body">'
+        f'<span class="card__kicker">{rng.choice(NEWS_SECTIONS)}</span><h3 class="card__title">Briefing from '
+        f'{CITIES[(i + k) % len(CITIES)]}, part {k}</h3><span class="card__time">{k + 1}h ago</span></div></a></div>'
+        for k in range(16))
+    most_read = "".join(f'<li><a href="/{slug(section)}/story-{i}-{k}"><span class="rank">{k + 1}</span>'
+                        f'<span>Most read: {rng.choice(NEWS_SECTIONS)} briefing for {CITIES[(i + k) % len(CITIES)]}'
+                        f'</span></a></li>' for k in range(10))
+    comments = "".join(
+        f'<div class="comment" id="c{i}-{k}"><div class="comment__meta"><span class="comment__user">reader'
+        f'{rng.randrange(10_000)}</span> <span class="comment__time">{k + 2} minutes ago</span></div>'
+        f'<div class="comment__text"><p>{rng.choice(COMMENT_LINES)}</p></div><div class="comment__actions">'
+        f'<a href="#reply-{k}">Reply</a> <a href="#like-{k}">Like</a> <a href="#report-{k}">Report</a></div></div>'
+        for k in range(24))
+    footer = "".join(f'<div class="footer-col"><h4>{s}</h4><ul>'
+                     + "".join(f'<li><a href="/{slug(s)}/{k}">{s} {k}</a></li>' for k in range(4))
+                     + "</ul></div>" for s in NEWS_SECTIONS)
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    jsonld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": html.unescape(title),
+                         "datePublished": f"{date}T08:{i % 60:02d}:00Z",
+                         "author": {"@type": "Person", "name": "A. Writer"},
+                         "publisher": {"@type": "Organization", "name": site}}).replace("<", "\\u003c")
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title} | {site}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><meta property="og:site_name" content="{site}">
+<meta property="og:title" content="{title}"><meta name="description" content="{html.escape(paragraphs[0][:150])}">
+<link rel="canonical" href="https://{host}/{slug(section)}/story-{i}">
+<script type="application/ld+json">{jsonld}</script><style>{styles}</style>
+{scripts}</head><body>
+<div class="cookie-banner">We use cookies to improve your experience. By continuing to browse you accept our use of cookies.
+<button>Accept</button> <a href="/privacy">Manage settings</a></div>
+<header class="site-header"><a href="/" class="logo">{site}</a><nav class="menu"><ul>{menu}</ul></nav>
+<form action="/search"><input name="q" placeholder="Search"></form></header>
+<div class="ticker">Breaking: markets open higher in {city}; live coverage continues</div>
+<div id="ad-top-{i}x0" class="ad">Advertisement</div>
+<main><article><h1>{title}</h1><p class="byline">By A. Writer, {city}</p>
+<time datetime="{date}">{date}</time><div class="article-body">
+{body}
+</div><div class="share">Share this article: <a href="#">Facebook</a> <a href="#">X</a> <a href="#">Email</a></div>
+</article>
+<section class="more"><h2>More on this story</h2><div class="cards">{cards}</div></section>
+<aside><h2>Most read</h2><ol>{most_read}</ol><div id="ad-side-{i}x0" class="ad">Advertisement</div>
+<div class="newsletter"><h3>Newsletter</h3><p>Sign up for the morning briefing.</p></div></aside>
+<section class="comments"><h2>Comments (24)</h2>{comments}</section></main>
+<footer><div class="footer-cols">{footer}</div><p>Copyright 2026 {site}. All rights reserved.</p>
+<a href="/privacy">Privacy</a> <a href="/terms">Terms</a></footer></body></html>"""
 
 
 PARAGRAPH = re.compile(rb"<p(?:\s[^>]*)?>(.*?)</p>", re.IGNORECASE | re.DOTALL)
@@ -99,16 +202,21 @@ def perturbed_page(page: bytes, i: int, offset: int | None = None) -> bytes:
 
 
 def build_corpus(out_dir: Path, n_docs: int, kind: str, pages_dir: Path | None = None, seed: int = 7) -> list[Path]:
-    """Write n_docs distinct documents (html, text or mixed) into out_dir."""
+    """Write n_docs distinct documents (html, news, text or mixed) into out_dir."""
     rng = random.Random(seed)
-    texts = sample_texts()
-    pages = html_templates(pages_dir)
+    if kind == "news":  # articles: the English pages' texts when pages are given, else the bundled samples
+        texts, pages = english_texts(pages_dir) or sample_texts(), []
+    else:
+        texts, pages = sample_texts(), html_templates(pages_dir)
     offsets = [body_offset(page) for page in pages]
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(n_docs):
         as_html = kind == "html" or (kind == "mixed" and i % 2 == 0)
-        if as_html:
+        if kind == "news":
+            path = out_dir / f"doc-{i:07d}.html"
+            path.write_text(news_page(texts[i % len(texts)], i, rng), encoding="utf-8")
+        elif as_html:
             path = out_dir / f"doc-{i:07d}.html"
             if pages:
                 path.write_bytes(perturbed_page(pages[i % len(pages)], i, offsets[i % len(pages)]))
@@ -220,7 +328,7 @@ def run_benchmark(n_docs: int, kind: str, workdir: Path, workers: int, batch_siz
              "now the yardstick (one process)")
     rss_own, rss_children = peak_rss_mb()  # before the yardstick runs in this process
     con = duckdb.connect(str(warehouse), read_only=True)
-    first_run = con.execute("select stage_seconds, rows_per_layer, model_stats from audit.runs "
+    first_run = con.execute("select stage_seconds, rows_per_layer, model_stats, stage_profile from audit.runs "
                             "order by started_at limit 1").fetchone()
     con.close()
     stages = json.loads(first_run[0])
@@ -237,6 +345,8 @@ def run_benchmark(n_docs: int, kind: str, workdir: Path, workers: int, batch_siz
         "mentions": rows.get("marts.fct_commitment_mentions"),
         "parse_seconds": parse_run["seconds"] if parse_run else 0.0,
         "parse_note": parse_run.get("note", "") if parse_run else "",
+        "profile": json.loads(first_run[3] or "{}"),
+        "cores": os.cpu_count() or 1,
     }
     if not keep:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -272,4 +382,32 @@ def format_benchmark(r: dict) -> str:
     lines.append(f"rerun with no new files: {r['rerun_seconds']:.1f} s (including Prefect start-up); "
                  f"{r['rerun_rehash_seconds']:.1f} s with --rehash (every file read again)")
     lines.append(f"peak RSS: flow process {r['peak_rss_mb']:.0f} MB, largest worker {r['peak_rss_worker_mb']:.0f} MB")
+    lines += format_profile(r.get("profile") or {}, r["stages"], r.get("cores", 2))
     return "\n".join(lines)
+
+
+def format_profile(profile: dict, stages: dict[str, float], cores: int) -> list[str]:
+    """The run's profile: CPU seconds of each process per stage, and the cleaning workers' steps."""
+    cpu, steps = profile.get("cpu_seconds") or {}, profile.get("worker_steps") or {}
+    if not cpu:
+        return []
+    lines = ["", f"profile of the first run: CPU seconds per process in each stage ({cores} cores = "
+                 f"{cores} CPU seconds per wall second)",
+             f"{'stage':<12}{'wall':>8}{'flow':>8}{'workers':>9}{'api':>8}{'cores busy':>12}"]
+    for stage, wall in stages.items():
+        c = cpu.get(stage, {})
+        busy = sum(c.values()) / wall if wall else 0.0
+        lines.append(f"{stage:<12}{wall:8.2f}{c.get('flow', 0):8.2f}{c.get('workers', 0):9.2f}{c.get('api', 0):8.2f}"
+                     f"{busy:12.2f}")
+    clean_wall, clean_cpu = stages.get("clean", 0.0), cpu.get("clean", {})
+    if steps and clean_wall:
+        useful = sum(steps.values())
+        lines.append(f"cleaning workers' steps (seconds summed over workers; useful work = {useful:.2f} s, "
+                     f"{useful / (cores * clean_wall):.0%} of the {cores} cores during cleaning):")
+        for name, seconds in sorted(steps.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  {name:<28}{seconds:8.2f}{seconds / useful:8.1%}")
+        overhead = max(clean_cpu.get("workers", 0.0) - useful, 0.0)
+        lines.append(f"  {'(worker CPU besides steps)':<28}{overhead:8.2f}   start-up imports, Prefect task engine")
+        lines.append(f"  {'(flow + API during clean)':<28}{clean_cpu.get('flow', 0) + clean_cpu.get('api', 0):8.2f}"
+                     "   storing batches, orchestration, API requests")
+    return lines

@@ -389,7 +389,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if not args.docs:
         raise UserError("give --docs N (or --model-sentences N,M)")
     pages = Path(args.pages) if args.pages else None
-    if pages is None and os.environ.get("COMMITMENTS_TRAFILATURA_EVAL") and args.kind != "text":
+    if pages is None and os.environ.get("COMMITMENTS_TRAFILATURA_EVAL") and args.kind in ("html", "mixed"):
         pages = Path(os.environ["COMMITMENTS_TRAFILATURA_EVAL"]) / "pages"
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="commitments-bench-"))
     result = bench.run_benchmark(args.docs, args.kind, workdir, args.workers, args.batch_size, pages, args.keep,
@@ -478,7 +478,10 @@ def build_parser() -> argparse.ArgumentParser:
                                        "(trafilatura alone, one process) in one run; print seconds, docs/s, share "
                                        "of wall time and peak RSS.")
     bench.add_argument("--docs", type=int, default=None, help="number of documents")
-    bench.add_argument("--kind", choices=["html", "text", "mixed"], default="mixed")
+    bench.add_argument("--kind", choices=["html", "news", "text", "mixed"], default="mixed",
+                       help="html: real pages from --pages (else generated pages); news: generated English news "
+                            "pages of about 40 KB around the bundled articles (or, with --pages, around the "
+                            "English texts of those pages); text: dumps; mixed: half and half")
     bench.add_argument("--workers", type=int, default=2)
     bench.add_argument("--batch-size", type=int, default=500)
     bench.add_argument("--pages", default=None, help="folder of real HTML pages to use as templates "

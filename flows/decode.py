@@ -299,14 +299,19 @@ def _normal_name(encoding: str) -> str:
         return encoding.lower()
 
 
+# control characters other than tab, line feed, vertical tab, form feed and carriage return (a regex
+# counts them in C: a per-character Python loop was a quarter of the cleaning time of a page)
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def control_byte_share(data: bytes) -> float:
     sample = data[:20_000]
-    bad = sum(1 for b in sample if b < 9 or 13 < b < 32 or b == 127)
-    return bad / max(len(sample), 1)
+    return len(_CONTROL_BYTES.findall(sample)) / max(len(sample), 1)
 
 
 def control_char_share(text: str) -> float:
     sample = text[:20_000]
     if not sample:
         return 0.0
-    return sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\x0b\x0c") or 0x7F <= ord(ch) <= 0x9F) / len(sample)
+    return len(_CONTROL_CHARS.findall(sample)) / len(sample)

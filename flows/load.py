@@ -19,6 +19,7 @@ from flows import parse
 from flows.clean import FIELDS as CLEANED_FIELDS
 from flows.clean import CLEANER_VERSION
 from flows.discover import RawFile
+from flows.profile import step
 from flows.textclean import split_body_sentences
 
 _TYPES = {
@@ -36,7 +37,8 @@ STATE_DDL = [
         run_id varchar, flow_run_id varchar, started_at timestamp, ended_at timestamp, status varchar,
         message varchar, raw_dir varchar, files_found integer, files_new integer, files_changed integer,
         files_unchanged integer, files_rejected integer, articles integer, non_english integer,
-        rows_per_layer varchar, stage_seconds varchar, model_stats varchar, fingerprint varchar)""",
+        rows_per_layer varchar, stage_seconds varchar, model_stats varchar, fingerprint varchar,
+        stage_profile varchar)""",
     """create table if not exists check_results (
         run_id varchar, check_name varchar, check_kind varchar, passed boolean, n_failing integer,
         sample varchar, checked_at timestamp default current_timestamp)""",
@@ -71,7 +73,7 @@ def init_state(state_path: Path) -> None:
             con.execute("drop table if exists sentences")
         for ddl in STATE_DDL:
             con.execute(ddl)
-        for column in ("model_stats", "fingerprint"):  # history written by an older version
+        for column in ("model_stats", "fingerprint", "stage_profile"):  # history written by an older version
             con.execute(f"alter table runs add column if not exists {column} varchar")
         for column in INVENTORY_STAT_COLUMNS:  # an inventory written before listings reused hashes
             con.execute(f"alter table inventory add column if not exists {column} bigint")
@@ -204,14 +206,17 @@ def write_batch(rows: list[dict], batch_path: Path) -> None:
     Cleaning processes hand their output over as files, so no batch stays in the flow's memory.
     """
     batch_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
-    try:
-        con.register("cleaned_frame", cleaned_frame(rows))
-        con.register("sentence_frame", sentence_rows(rows))
-        con.execute(f"copy cleaned_frame to {_sql_string(str(batch_path))} (format parquet)")
-        con.execute(f"copy sentence_frame to {_sql_string(str(sentences_path(batch_path)))} (format parquet)")
-    finally:
-        con.close()
+    with step("sentence splitting"):
+        sentences = sentence_rows(rows)
+    with step("parquet hand-off"):
+        con = duckdb.connect()
+        try:
+            con.register("cleaned_frame", cleaned_frame(rows))
+            con.register("sentence_frame", sentences)
+            con.execute(f"copy cleaned_frame to {_sql_string(str(batch_path))} (format parquet)")
+            con.execute(f"copy sentence_frame to {_sql_string(str(sentences_path(batch_path)))} (format parquet)")
+        finally:
+            con.close()
 
 
 def write_batch_parts(rows: Iterable[dict], batch_path: Path, part_size: int = 500) -> list[Path]:

@@ -237,8 +237,12 @@ def run_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, models: 
     for schema in SCHEMAS:
         con.execute(f"create schema if not exists {schema}")
     parse.create_raw_table(con)
+    models = models or MODEL_ORDER
+    if parse_cache is not None and any(AFTER_MODEL.get(m) == "parse" for m in models) and \
+            con.execute("select count(*) > 0 from raw.sentences").fetchone()[0]:
+        parse.start_loading()  # a flow build: the parser loads while the models before the parse step run
     runs = []
-    for model in models or MODEL_ORDER:
+    for model in models:
         sql = model_path(model, sql_dir).read_text(encoding="utf-8")
         started = time.perf_counter()
         try:

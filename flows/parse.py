@@ -15,8 +15,10 @@ that installs it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -48,9 +50,31 @@ class ParserUnavailable(RuntimeError):
     """No usable spaCy English model is installed."""
 
 
-@lru_cache(maxsize=1)
+_LOAD_LOCK = threading.Lock()
+
+
 def load_model():
-    """The English pipeline, loaded once per process, its name and version checked."""
+    """The English pipeline, loaded once per process, its name and version checked (a second caller
+    waits for a load in progress instead of loading it again)."""
+    with _LOAD_LOCK:
+        return _load_model()
+
+
+def start_loading() -> threading.Thread:
+    """Load the model in a background thread, so that loading (about a second) overlaps the SQL models
+    that run before the parse step (DuckDB releases the GIL while it works). A failure is not lost: the
+    parse step's own `load_model()` call raises it with its message."""
+    def _load() -> None:
+        with contextlib.suppress(Exception):
+            load_model()
+
+    thread = threading.Thread(target=_load, name="parser-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+@lru_cache(maxsize=1)
+def _load_model():
     problems = []
     for package in MODEL_PACKAGES:
         try:

@@ -21,7 +21,7 @@ from prefect.cache_policies import NONE as NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from flows import load, models, report, validate
+from flows import load, models, profile, report, validate
 from flows.clean import iter_cleaned
 from flows.config import SQL_DIR, Settings, make_settings
 from prefect.exceptions import TerminationSignal
@@ -90,10 +90,14 @@ def plan_cleaning(state_path: Path, discovered: list[RawFile]) -> dict[str, list
 
 
 @task(cache_policy=NO_CACHE)
-def clean_files(raw_dir: str, rel_paths: list[str], batch_path: Path, max_bytes: int, timeout_s: float) -> list[Path]:
-    """Clean one batch of raw files, streaming the article and reject rows into Parquet parts."""
+def clean_files(raw_dir: str, rel_paths: list[str], batch_path: Path, max_bytes: int,
+                timeout_s: float) -> tuple[list[Path], dict[str, float]]:
+    """Clean one batch of raw files, streaming the article and reject rows into Parquet parts; also
+    return the seconds the worker spent in each cleaning step (the run's profile)."""
     ignore_ctrl_c_in_worker()
-    return load.write_batch_parts(iter_cleaned(raw_dir, rel_paths, max_bytes, timeout_s), batch_path)
+    profile.take_steps()
+    parts = load.write_batch_parts(iter_cleaned(raw_dir, rel_paths, max_bytes, timeout_s), batch_path)
+    return parts, profile.take_steps()
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -211,7 +215,8 @@ def _record_crash(settings: Settings, run_id: str, started: datetime, stages: di
 
 
 def _summarise(settings: Settings, run_id: str, started: datetime, stages: dict, discovered: list[RawFile],
-               plan: dict, built: dict, checks: list[dict], fingerprint: str, build_path: Path) -> tuple[RunSummary, dict]:
+               plan: dict, built: dict, checks: list[dict], fingerprint: str, build_path: Path,
+               stage_profile: dict) -> tuple[RunSummary, dict]:
     """The run's summary (printed, shown as artifacts) and its history row."""
     failed = [c["check_name"] for c in checks if not c["passed"]]
     rows = {f"raw.{name}": n for name, n in built["raw"].items()}
@@ -233,6 +238,7 @@ def _summarise(settings: Settings, run_id: str, started: datetime, stages: dict,
         "files_unchanged": summary.files_unchanged, "files_rejected": summary.files_rejected,
         "articles": summary.articles, "non_english": summary.non_english, "rows_per_layer": rows,
         "stage_seconds": stages, "model_stats": built["models"], "fingerprint": fingerprint,
+        "stage_profile": stage_profile,
     }
     return summary, run_row
 
@@ -315,47 +321,47 @@ def commitments_pipeline(
     logger = get_run_logger()
     run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
     started = datetime.now(timezone.utc).replace(tzinfo=None)
-    stages: dict[str, float] = {}
+    clock = profile.StageClock()
+    stages = clock.wall  # wall seconds per stage, as the history has always had them
+    worker_steps: dict[str, float] = {}
     with run_lock(settings.lock_path, wait=wait_for_lock):
         try:
             remove_stale_builds(settings.warehouse)
             reconcile_publishing(settings)
             build_path = settings.build_path(run_id)
 
-            t = time.perf_counter()
-            discovered = discover(settings.raw_dir, settings.max_file_bytes, settings.state_path, rehash)
-            plan = plan_cleaning(settings.state_path, quote(discovered))  # quote: Prefect need not walk it
-            fingerprint = load.inputs_fingerprint(discovered, SQL_DIR)
-            stages["discover"] = time.perf_counter() - t
+            with clock.stage("discover"):
+                discovered = discover(settings.raw_dir, settings.max_file_bytes, settings.state_path, rehash)
+                plan = plan_cleaning(settings.state_path, quote(discovered))  # quote: Prefect need not walk it
+                fingerprint = load.inputs_fingerprint(discovered, SQL_DIR)
             if load.published_fingerprint(settings.warehouse) == fingerprint:
                 # nothing a build depends on has changed: the published warehouse is current
                 return _record_unchanged_run(settings, run_id, started, stages, discovered, plan)
 
-            t = time.perf_counter()
-            to_clean = plan["new"] + plan["changed"]
-            batches = _batches(to_clean, settings.batch_size)
-            batch_dir = settings.batch_dir(run_id)
-            batch_paths = [batch_dir / f"batch-{i:05d}.parquet" for i in range(len(batches))]
-            cleaned = clean_files.map(str(settings.raw_dir), batches, batch_paths,
-                                      settings.max_file_bytes, settings.doc_timeout_s)
-            for rel_paths, parts in zip(batches, cleaned):
-                save_cleaned(settings.state_path, rel_paths, parts.result())
-            with contextlib.suppress(OSError):
-                batch_dir.rmdir()
-            stages["clean"] = time.perf_counter() - t
+            with clock.stage("clean"):
+                to_clean = plan["new"] + plan["changed"]
+                batches = _batches(to_clean, settings.batch_size)
+                batch_dir = settings.batch_dir(run_id)
+                batch_paths = [batch_dir / f"batch-{i:05d}.parquet" for i in range(len(batches))]
+                cleaned = clean_files.map(str(settings.raw_dir), batches, batch_paths,
+                                          settings.max_file_bytes, settings.doc_timeout_s)
+                for rel_paths, future in zip(batches, cleaned):
+                    parts, steps = future.result()
+                    profile.add_steps(worker_steps, steps)
+                    save_cleaned(settings.state_path, rel_paths, parts)
+                with contextlib.suppress(OSError):
+                    batch_dir.rmdir()
             _pause_point("cleaned", pause_at, pause_marker)
 
-            t = time.perf_counter()
-            built = build_warehouse(build_path, settings.state_path, SQL_DIR)
-            stages["models"] = time.perf_counter() - t
+            with clock.stage("models"):
+                built = build_warehouse(build_path, settings.state_path, SQL_DIR)
             _pause_point("built", pause_at, pause_marker)
 
-            t = time.perf_counter()
-            checks = check_warehouse(build_path, SQL_DIR)
-            stages["checks"] = time.perf_counter() - t
+            with clock.stage("checks"):
+                checks = check_warehouse(build_path, SQL_DIR)
 
             summary, run_row = _summarise(settings, run_id, started, stages, discovered, plan, built, checks,
-                                          fingerprint, build_path)
+                                          fingerprint, build_path, clock.profile(worker_steps))
             summary.report = record_and_report(build_path, settings.state_path, settings.reports_dir, run_row, checks)
             _pause_point("checked", pause_at, pause_marker)
             if summary.failed_checks:

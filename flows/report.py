@@ -157,14 +157,25 @@ def render_report(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> 
         ("articles", run.get("articles")), ("non-English", run.get("non_english")),
     ]
     card_html = "".join(f'<div class="card"><b>{esc(v)}</b>{esc(k)}</div>' for k, v in cards)
-    stage_rows = [(k, f"{v:.2f}") for k, v in stage_seconds.items()]
+    stage_profile = json.loads(run.get("stage_profile") or "{}")
+    cpu = stage_profile.get("cpu_seconds") or {}
+    stage_rows = [(k, f"{v:.2f}", *(f"{cpu.get(k, {}).get(role, 0):.2f}" for role in ("flow", "workers", "api")))
+                  for k, v in stage_seconds.items()]
+    steps = sorted((stage_profile.get("worker_steps") or {}).items(), key=lambda kv: -kv[1])
+    step_total = sum(seconds for _, seconds in steps) or 1.0
+    step_rows = [(name, f"{seconds:.2f}", f"{seconds / step_total:.1%}") for name, seconds in steps]
     sections.append(
         f'<section id="summary"><h2>Run summary</h2><div class="cards">{card_html}</div>'
         f'<p>Status: <span class="{"pass" if status == "published" else "fail"}">{esc(status)}</span> · run '
         f'<code>{esc(run_id)}</code> · Prefect flow run <code>{esc(run.get("flow_run_id"))}</code> · '
         f'started {esc(run.get("started_at"))} · raw folder <code>{esc(run.get("raw_dir"))}</code></p>'
         f'<p>{esc(run.get("message") or "")}</p>'
-        f'<h2>Duration per stage</h2>{html_table(["stage", "seconds"], stage_rows, {"seconds"})}</section>'
+        f'<h2>Duration per stage</h2><p>Wall seconds, and the CPU seconds each process used in the stage: '
+        f'the flow, the cleaning workers, the Prefect API server.</p>'
+        f'{html_table(["stage", "seconds", "flow CPU s", "workers CPU s", "API CPU s"], stage_rows, {"seconds", "flow CPU s", "workers CPU s", "API CPU s"})}'
+        f'<h3>Cleaning steps (seconds summed over the workers)</h3>'
+        f'{html_table(["step", "seconds", "share"], step_rows, {"seconds", "share"}, "no file was cleaned in this run")}'
+        f'</section>'
     )
 
     n_rejects = _count(con, "select count(*) from raw.rejects") if _table_exists(con, "raw", "rejects") else 0

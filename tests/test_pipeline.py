@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 import uuid
@@ -81,6 +82,18 @@ def test_html_page_is_cleaned_with_its_metadata(published):
     assert "3 billion dollars" in body and "newsletter" not in body and "cookies" not in body
     assert ("JPN", "reconstruction") in set(con.execute(
         "select actor_code, commitment_type from marts.fct_commitment_mentions where source_file = 'japan.html'").fetchall())
+
+
+def test_a_run_keeps_its_profile_by_stage_process_and_cleaning_step(published):
+    con = duckdb.connect(str(published["warehouse"]), read_only=True)
+    stored = json.loads(con.execute("select stage_profile from audit.runs where status = 'published'").fetchone()[0])
+    cpu, steps = stored["cpu_seconds"], stored["worker_steps"]
+    assert set(cpu) == {"discover", "clean", "models", "checks"}
+    assert all(set(roles) == {"flow", "workers", "api"} for roles in cpu.values())
+    assert cpu["clean"]["workers"] > 0 and cpu["models"]["flow"] > 0  # cleaning ran in the worker processes
+    assert {"read", "hash + decode", "html parse + metadata", "trafilatura body", "repair + boilerplate lines",
+            "text dump cleaning", "language", "sentence splitting", "parquet hand-off"} <= set(steps)
+    assert all(seconds >= 0 for seconds in steps.values())
 
 
 def test_warehouse_documents_itself_in_duckdb(published):

@@ -85,6 +85,14 @@ def test_report_has_every_section(report):
         assert f'<section id="{section}">' in page
 
 
+def test_report_shows_where_the_run_spent_its_time_by_process_and_cleaning_step(report):
+    page = report.read_text(encoding="utf-8")
+    assert "workers CPU s" in page and "API CPU s" in page
+    steps = page.split("Cleaning steps")[1].split("</table>")[0]
+    for step in ("text dump cleaning", "language", "sentence splitting", "read"):
+        assert f">{step}<" in steps
+
+
 def test_report_fetches_nothing_from_the_network(report):
     page = report.read_text(encoding="utf-8")
     assert "http://" not in page.split("<main>")[0] and "<script" not in page.lower()

@@ -205,3 +205,20 @@ def test_a_run_without_white_space_is_cut_at_the_limit():
 
     assert cap_sentence("x" * 2_500, 1_000) == ["x" * 1_000, "x" * 1_000, "x" * 500]
     assert cap_sentence("A normal sentence.", 1_000) == ["A normal sentence."]
+
+
+NAV_ROW = "| Townsfolk | " + " • ".join(f"Name{k}" for k in range(22)) + " |"
+
+
+def test_a_long_separator_row_is_classified_without_backtracking_forever():
+    # the bullet-links rule once needed minutes on a 22-item row that ends in a separator (its spaces could
+    # belong to a segment or to the next one in 2^22 ways); the document timeout rejected the page
+    from flows.clean import clean_bytes
+
+    page = ("<html><body><article><h1>Wiki</h1><p>" + "The villagers of the valley meet every spring. " * 6
+            + "</p><table><tr><td>" + NAV_ROW + "</td></tr></table><p>"
+            + "Each of them has a house, a garden and a favourite season. " * 5 + "</p></article></body></html>")
+    cleaned = clean_bytes(page.encode(), "wiki.html", timeout_s=20)
+    assert cleaned.status == "ok", cleaned.reason
+    assert classify_line(NAV_ROW) is None  # a row ending in a separator is no bullet-link line (as before)
+    assert classify_line("• " + " • ".join(["Home", "World", "Sport", "Culture"] * 5)) == "bullet_links"
