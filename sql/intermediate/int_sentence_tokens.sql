@@ -38,14 +38,19 @@ tokens as (
 edges_stripped as (
     select
         *,
-        regexp_replace(
+        -- most tokens are plain words, which the three replacements below leave as they are
+        case when regexp_full_match(token_raw, '\w+') then token_raw else
             regexp_replace(
-                regexp_replace(replace(token_raw, '’', ''''), '^[^\w]+|[^\w]+$', '', 'g'),
-                '''s$', ''
-            ),
-            '[^\w]+$', ''
-        ) as token_clean,
-        regexp_matches(replace(token_raw, '’', ''''), '\w''s\W*$') as is_possessive
+                regexp_replace(
+                    regexp_replace(replace(token_raw, '’', ''''), '^[^\w]+|[^\w]+$', '', 'g'),
+                    '''s$', ''
+                ),
+                '[^\w]+$', ''
+            )
+        end as token_clean,
+        -- a possessive needs an apostrophe: the pattern runs only where there is one
+        (contains(token_raw, '''') or contains(token_raw, '’'))
+            and regexp_matches(replace(token_raw, '’', ''''), '\w''s\W*$') as is_possessive
     from tokens
 ),
 
@@ -53,10 +58,10 @@ normalised as (
     select
         *,
         strip_accents(lower(token_clean)) as token_norm,
-        regexp_extract(
-            strip_accents(lower(token_clean)),
-            '^(.+?)-(?:led|backed|brokered|sponsored|drafted|run|supported)$', 1
-        ) as led_base
+        -- only a hyphenated token can be "X-led" (the extraction gives '' for every other token)
+        case when contains(token_clean, '-') then regexp_extract(
+            token_norm, '^(.+?)-(?:led|backed|brokered|sponsored|drafted|run|supported)$', 1
+        ) else '' end as led_base
     from edges_stripped
 ),
 
