@@ -383,7 +383,25 @@ def format_benchmark(r: dict) -> str:
                  f"{r['rerun_rehash_seconds']:.1f} s with --rehash (every file read again)")
     lines.append(f"peak RSS: flow process {r['peak_rss_mb']:.0f} MB, largest worker {r['peak_rss_worker_mb']:.0f} MB")
     lines += format_profile(r.get("profile") or {}, r["stages"], r.get("cores", 2))
+    lines += format_ceiling(r)
     return "\n".join(lines)
+
+
+def format_ceiling(r: dict) -> list[str]:
+    """What the run's CPU work allows: the yardstick's docs/s against the flow's CPU seconds spread perfectly
+    over the cores (a target above this needs less work, not better parallelism)."""
+    cpu = (r.get("profile") or {}).get("cpu_seconds") or {}
+    if not cpu or not r.get("yardstick_seconds"):
+        return []
+    cores = r.get("cores", 2)
+    total = sum(sum(roles.values()) for roles in cpu.values())
+    clean = sum((cpu.get("clean") or {}).values())
+    yard_seconds_for_all = r["yardstick_seconds"] * r["docs"] / r["yardstick_docs"]
+    lines = [f"CPU work of the run: {total:.1f} s ({1000 * total / r['docs']:.1f} ms a document; cleaning "
+             f"{clean:.1f} s, the rest {total - clean:.1f} s); on {cores} cores it allows at most "
+             f"{yard_seconds_for_all / (total / cores):.2f}x the yardstick (cleaning alone: "
+             f"{yard_seconds_for_all / (clean / cores) if clean else 0:.2f}x)"]
+    return lines
 
 
 def format_profile(profile: dict, stages: dict[str, float], cores: int) -> list[str]:

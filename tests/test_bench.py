@@ -39,7 +39,8 @@ def test_bench_prints_stages_the_yardstick_and_the_ratio(prefect_api_url, tmp_pa
                      "--workdir", str(tmp_path / "bench")]) == 0
     out = capsys.readouterr().out
     for line in ("clean", "models", "yardstick", "throughput vs yardstick:", "rerun with no new files:", "peak RSS:",
-                 "profile of the first run", "cleaning workers' steps", "text dump cleaning"):
+                 "profile of the first run", "cleaning workers' steps", "text dump cleaning",
+                 "CPU work of the run:", "allows at most"):
         assert line in out
     assert not (tmp_path / "bench").exists()  # the corpus is removed unless --keep
 
@@ -54,3 +55,14 @@ def test_a_generated_news_page_is_a_40_kb_page_whose_article_survives_cleaning(t
         assert f"report number {i} " in cleaned.body and cleaned.published.startswith("2026-01-")
         for boilerplate in ("Most read", "minutes ago", "Reply", "cookies", "Advertisement", "Briefing from"):
             assert boilerplate not in cleaned.body
+
+
+def test_the_ceiling_is_the_yardstick_time_over_the_cpu_work_spread_on_the_cores():
+    run = {"docs": 100, "yardstick_docs": 50, "yardstick_seconds": 10.0, "cores": 2,
+           "profile": {"cpu_seconds": {"clean": {"flow": 1.0, "workers": 9.0, "api": 0.0},
+                                       "models": {"flow": 10.0, "workers": 0.0, "api": 0.0}}}}
+    (line,) = bench.format_ceiling(run)
+    # trafilatura alone would take 20 s for all 100 documents; 20 CPU seconds on 2 cores take 10 s at best
+    assert "20.0 s (200.0 ms a document; cleaning 10.0 s, the rest 10.0 s)" in line
+    assert "at most 2.00x the yardstick (cleaning alone: 4.00x)" in line
+    assert bench.format_ceiling({**run, "profile": {}}) == []
