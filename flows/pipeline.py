@@ -26,7 +26,7 @@ from flows.clean import iter_cleaned
 from flows.config import SQL_DIR, Settings, make_settings
 from prefect.exceptions import TerminationSignal
 
-from flows.stopping import RunStopped, end_children, ignore_ctrl_c_in_worker
+from flows.stopping import RunStopped, as_stop, end_children, ignore_ctrl_c_in_worker
 from flows.discover import RawFile, discover_raw_files
 from flows.publish import publish_file, remove_stale_builds, run_lock
 
@@ -378,13 +378,16 @@ def commitments_pipeline(
         except (Exception, RunStopped, TerminationSignal) as exc:
             # a crash in any stage: history records it, the half-built file goes, the published file stays
             # (Prefect turns SIGTERM during a flow run into its TerminationSignal, then re-sends it)
-            if isinstance(exc, (RunStopped, TerminationSignal)):
+            # (and DuckDB turns a stop signal during a statement into its "Query interrupted" error)
+            stop = RunStopped(exc.signal) if isinstance(exc, TerminationSignal) else as_stop(exc)
+            if isinstance(stop, RunStopped):
                 end_children(spare_protected=True)  # cleaning workers stop now, not after their batch
             # first the build file with its write-ahead log and spill folder (the run holds the lock: all
             # are its own), which also frees the room a full disk needs for the history row
             remove_stale_builds(settings.warehouse)
             shutil.rmtree(settings.batch_dir(run_id), ignore_errors=True)
-            _record_crash(settings, run_id, started, stages,
-                          RunStopped(exc.signal) if isinstance(exc, TerminationSignal) else exc)
+            _record_crash(settings, run_id, started, stages, stop)
+            if stop is not exc and not isinstance(exc, TerminationSignal):
+                raise stop from exc
             raise
     return asdict(summary)

@@ -24,6 +24,8 @@ SIGNAL_EXIT = {signal.SIGTERM: 143, signal.SIGINT: 130}
 
 # processes that must outlive the workers until the run has recorded its end (the local Prefect API)
 PROTECTED_PIDS: set[int] = set()
+# stop signals received inside `stop_on_signals` (the last one is the run's stop)
+_RECEIVED: list[int] = []
 
 
 class RunStopped(BaseException):
@@ -37,6 +39,21 @@ class RunStopped(BaseException):
     @property
     def exit_code(self) -> int:
         return SIGNAL_EXIT.get(self.signum, 1)
+
+
+def stop_signal() -> int | None:
+    """The stop signal received inside `stop_on_signals`, if one was."""
+    return _RECEIVED[-1] if _RECEIVED else None
+
+
+def as_stop(exc: BaseException) -> BaseException:
+    """The stop an exception stands for. DuckDB checks for signals during a statement, runs the handler,
+    and turns the RunStopped it raises into its own "Query interrupted" error: once a stop signal came,
+    an error is the stop (a RunStopped with that signal), otherwise it is itself."""
+    if isinstance(exc, RunStopped):
+        return exc
+    signum = stop_signal()
+    return RunStopped(signum) if signum is not None else exc
 
 
 def end_children(timeout: float = 3.0, spare_protected: bool = False) -> None:
@@ -116,6 +133,7 @@ def stop_on_signals(warehouse: Path, state_path: Path, raw_dir: Path):
     previous_fd = signal.set_wakeup_fd(write_fd)
 
     def raise_stopped(signum, frame):
+        _RECEIVED.append(signum)
         raise RunStopped(signum)
 
     def watchdog():
@@ -139,9 +157,16 @@ def stop_on_signals(warehouse: Path, state_path: Path, raw_dir: Path):
         signal.signal(signum, raise_stopped)
     thread = threading.Thread(target=watchdog, name="commitments-stop-watchdog", daemon=True)
     thread.start()
+    _RECEIVED.clear()
     try:
         yield
+    except Exception as exc:
+        stop = as_stop(exc)
+        if stop is not exc:
+            raise stop from exc
+        raise
     finally:
+        _RECEIVED.clear()
         finished.set()
         signal.set_wakeup_fd(previous_fd)
         for signum, handler in previous.items():

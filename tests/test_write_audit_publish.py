@@ -283,8 +283,12 @@ def test_ctrl_c_in_a_terminal_stops_the_whole_run_without_worker_tracebacks(publ
 
 
 def test_a_signal_during_a_long_database_statement_stops_the_process_after_the_grace_period(tmp_path):
-    """Python cannot run a signal handler while DuckDB holds the main thread; the watchdog can."""
+    """Python often cannot run a signal handler while DuckDB holds the main thread: the watchdog then ends
+    the process. When DuckDB does run it, it turns the handler's RunStopped into "Query interrupted", and
+    stop_on_signals gives the RunStopped back; the script then does what the command line does. Either
+    way: exit 143 within seconds, the build removed, a crashed run in the history."""
     state = tmp_path / "wh" / ".commitments.state.duckdb"
+    warehouse = tmp_path / "wh" / "commitments.duckdb"
     script = textwrap.dedent(f"""
         import duckdb, sys
         from pathlib import Path
@@ -292,11 +296,17 @@ def test_a_signal_during_a_long_database_statement_stops_the_process_after_the_g
         stopping.GRACE_SECONDS = 2
         load.init_state(Path({str(state)!r}))
         build = Path({str(tmp_path / "wh" / ".commitments.build-x.duckdb")!r})
-        with stopping.stop_on_signals(Path({str(tmp_path / "wh" / "commitments.duckdb")!r}),
-                                      Path({str(state)!r}), Path({str(tmp_path)!r})):
-            con = duckdb.connect(str(build))
-            print("busy", flush=True)
-            con.execute("select count(*) from range(100000000000) t(i) where i % 7 = 3").fetchall()
+        try:
+            with stopping.stop_on_signals(Path({str(warehouse)!r}), Path({str(state)!r}), Path({str(tmp_path)!r})):
+                con = duckdb.connect(str(build))
+                print("busy", flush=True)
+                con.execute("select count(*) from range(100000000000) t(i) where i % 7 = 3").fetchall()
+        except stopping.RunStopped as exc:
+            con.close()
+            print(f"commitments: {{exc}}", file=sys.stderr)
+            stopping.remove_run_files(Path({str(warehouse)!r}))
+            stopping.record_stop(Path({str(state)!r}), Path({str(tmp_path)!r}), exc.signum)
+            sys.exit(exc.exit_code)
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
@@ -305,8 +315,32 @@ def test_a_signal_during_a_long_database_statement_stops_the_process_after_the_g
     started = time.monotonic()
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 143 and time.monotonic() - started < 20
-    assert "SIGTERM while a database statement runs" in err
+    assert proc.returncode == 143 and time.monotonic() - started < 20, err
+    assert "SIGTERM while a database statement runs" in err or "stopped by SIGTERM" in err
     assert not (tmp_path / "wh" / ".commitments.build-x.duckdb").exists()
     con = duckdb.connect(str(state), read_only=True)
     assert con.execute("select status, message from runs").fetchall()[-1][0] == "crashed"
+
+
+def test_an_error_duckdb_makes_of_the_stop_signal_is_the_stop(tmp_path):
+    """DuckDB may run the signal handler during a statement and raise "Query interrupted" instead of the
+    handler's RunStopped: inside stop_on_signals that error is the stop, with the signal's exit code."""
+    from flows import stopping
+
+    with pytest.raises(stopping.RunStopped) as info:
+        with stopping.stop_on_signals(tmp_path / "commitments.duckdb", tmp_path / "state.duckdb", tmp_path):
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(2)  # the handler raises RunStopped here
+            except stopping.RunStopped:
+                raise RuntimeError("Query interrupted") from None  # what DuckDB makes of it
+    assert info.value.exit_code == 143 and isinstance(info.value.__cause__, RuntimeError)
+    assert stopping.stop_signal() is None  # forgotten once the block is left
+
+
+def test_an_error_without_a_stop_signal_stays_what_it_is(tmp_path):
+    from flows import stopping
+
+    with pytest.raises(RuntimeError, match="Query interrupted"):
+        with stopping.stop_on_signals(tmp_path / "commitments.duckdb", tmp_path / "state.duckdb", tmp_path):
+            raise RuntimeError("Query interrupted")
