@@ -39,8 +39,8 @@ _MOJIBAKE_HINT = re.compile(
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # a run of spaces and tabs that is not already one plain space (single spaces, most of them, are not
 # matched and replaced by themselves)
-_SPACE_RUN = re.compile(r" [ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
-                        r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*")
+_OTHER_SPACES = r"\t\u00a0\u2000-\u200a\u202f\u205f\u3000"
+_SPACE_RUN = re.compile(rf" [ {_OTHER_SPACES}]+|[{_OTHER_SPACES}][ {_OTHER_SPACES}]*")
 # only before commas and full stops: French puts a (thin) space before ; : ! ? on purpose
 _SPACE_BEFORE_PUNCT = re.compile(r" +([,.])(?=\s|$)")
 
