@@ -102,18 +102,18 @@ def _is_resource_tracker(process) -> bool:
 
 def remove_run_files(warehouse: Path) -> None:
     """The run's build file(s), spill folder and batch folder (the caller holds the run lock)."""
-    from flows.publish import remove_stale_builds
+    from flows.warehouse.publish import remove_stale_builds
 
     with contextlib.suppress(OSError):
         remove_stale_builds(warehouse)
 
 
 def record_stop(state_path: Path, raw_dir: Path, signum: int) -> None:
-    from flows import load
+    from flows import runs
 
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     with contextlib.suppress(Exception):
-        load.record_run(state_path, {
+        runs.record_run(state_path, {
             "run_id": now.strftime("%Y%m%dT%H%M%SZ") + "-stopped", "started_at": now, "ended_at": now,
             "status": "crashed", "raw_dir": str(raw_dir),
             "message": f"RunStopped: stopped by {signal.Signals(signum).name} during a database statement",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from flows import load, models
-from flows.clean import FIELDS, clean_bytes
-from flows.config import SQL_DIR
+from flows.ingest import batches
+from flows.warehouse import models
+from flows.ingest.clean import FIELDS, clean_bytes
+from flows.settings import SQL_DIR
 
 
 def cleaned_rows(articles: dict[str, str | bytes], published: dict[str, str] | None = None,
@@ -37,7 +38,7 @@ def build_with_runs(rows: list[dict], parse_cache=None) -> tuple[duckdb.DuckDBPy
     frame = pd.DataFrame([r for r in rows if r["status"] == "ok"], columns=FIELDS)
     con.register("article_frame", frame)
     con.execute("create table raw.articles as select * from article_frame")
-    con.register("sentence_frame", load.sentence_rows(rows))
+    con.register("sentence_frame", batches.sentence_rows(rows))
     con.execute("create table raw.sentences as select * from sentence_frame")
     con.execute("create table raw.rejects as select source_file, reason, size_bytes, raw_sha256 from article_frame where false")
     models.load_seeds(con, models.read_seeds(SQL_DIR / "seeds"))

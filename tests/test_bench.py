@@ -7,8 +7,9 @@ import random
 
 import pytest
 
-from flows import bench, cli
-from flows.clean import clean_bytes
+from flows import cli
+from tools import bench
+from flows.ingest.clean import clean_bytes
 
 pytestmark = pytest.mark.e2e
 

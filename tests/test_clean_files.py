@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from flows.clean import article_id_for, clean_bytes, clean_file
-from flows.textclean import decode_bytes
+from flows.ingest.clean import article_id_for, clean_bytes, clean_file
+from flows.ingest.textclean import decode_bytes
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Norway doubles aid to Ukraine - The Daily Example</title>
@@ -122,7 +122,7 @@ def test_a_directory_named_like_a_file_is_rejected(tmp_path):
 
 
 def test_a_file_that_changed_after_listing_is_cleaned_as_read_with_its_new_hash(tmp_path):
-    from flows.discover import discover_raw_files
+    from flows.ingest.discover import discover_raw_files
 
     (tmp_path / "a.txt").write_text("Austria will send 50 medics to Ukraine after a ceasefire, Vienna said on Monday.")
     listed = discover_raw_files(tmp_path, 1_000_000)[0]

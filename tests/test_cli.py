@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from flows import cli
-from flows.config import PROJECT_DIR
+from flows.settings import PROJECT_DIR
 from helpers import cleaned_rows, build_from_rows
 
 
@@ -124,11 +128,10 @@ def test_export_writes_every_mart(warehouse, tmp_path, capsys):
 
 
 def test_help_documents_every_subcommand_and_the_readme_names_them(capsys):
-    with pytest.raises(SystemExit):
-        cli.main(["--help"])
+    assert cli.main(["--help"]) == 0
     out = capsys.readouterr().out
     readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
-    for command in ("run", "sql", "tables", "export", "eval", "report"):
+    for command in ("run", "serve", "sql", "tables", "export", "report", "eval", "quality", "bench"):
         assert re.search(rf"^\s+{command}\s", out, re.M), command
         assert f"commitments {command}" in readme, command
 
@@ -161,3 +164,36 @@ def test_sql_reads_nothing_but_the_warehouse_and_cannot_change_settings(warehous
     code, out, err = run(capsys, "sql", "--warehouse", str(warehouse), query.format(probe=probe, folder=tmp_path))
     assert code == 1 and out == ""
     assert ("Permission Error" in err or "configuration has been locked" in err or "refused" in err), err
+
+
+@pytest.mark.parametrize("argv,words", [
+    (["sql", "--nope", "select 1"], "No such option: --nope"),
+    (["sql", "--format", "yaml", "select 1"], "'yaml' is not one of"),
+    (["run", "--batch-size", "many"], "Invalid value for '--batch-size'"),
+    (["frobnicate"], "No such command 'frobnicate'"),
+])
+def test_a_wrong_command_line_is_one_line_and_exit_2(capsys, argv, words):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and words in err and "--help" in err and "Traceback" not in err
+
+
+def test_every_command_has_its_own_help(capsys):
+    for command in ("run", "serve", "sql", "tables", "export", "report", "eval", "quality", "bench"):
+        code, out, _ = run(capsys, command, "--help")
+        assert code == 0 and f"Usage: commitments {command}" in out
+
+
+def test_shell_completion_offers_the_script_and_completes_commands_and_flags():
+    commitments = str(Path(sys.executable).parent / "commitments")
+    script = subprocess.run([commitments, "--show-completion", "bash"], capture_output=True, text=True, timeout=60)
+    assert script.returncode == 0 and "_commitments_completion" in script.stdout
+
+    def complete(words: str) -> list[str]:
+        env = {**os.environ, "_COMMITMENTS_COMPLETE": "complete_bash", "COMP_WORDS": words,
+               "COMP_CWORD": str(len(words.split()) - 1)}
+        done = subprocess.run([commitments], env=env, capture_output=True, text=True, timeout=60)
+        return done.stdout.split()
+
+    assert complete("commitments ru") == ["run"]
+    assert complete("commitments sql --fo") == ["--format"]

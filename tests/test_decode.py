@@ -1,4 +1,4 @@
-"""Decoding is a written policy (flows/decode.py): the exact text back, or a reject that says why.
+"""Decoding is a written policy (flows/ingest/decode.py): the exact text back, or a reject that says why.
 
 Property: text made of words and names from many languages, encoded in each encoding a newsroom
 dump comes in, decodes to exactly that text, or is rejected as ambiguous - never silently changed.
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.decode import RejectedInput, decode_bytes
+from flows.ingest.decode import RejectedInput, decode_bytes
 
 ENGLISH = ["the", "minister", "said", "troops", "would", "be", "sent", "to", "the", "region", "on", "Monday",
            "and", "aid", "of", "5", "million", "2026", "talks", "in"]
@@ -66,7 +66,7 @@ def test_utf8_mixed_with_windows_1252_lines_keeps_every_character(utf8_part, leg
 def test_central_european_text_is_exact_or_ambiguous(text, encoding):
     """With a letter Windows-1252 lacks (ł ż ą), the Central European reading is the only plausible one.
     Without one ("Kraków będzie"), both readings are plausible words and the policy prefers
-    Windows-1252 by design (docs: flows/decode.py), so those texts are not generated here."""
+    Windows-1252 by design (docs: flows/ingest/decode.py), so those texts are not generated here."""
     decodes_exactly_or_says_ambiguous(text, text.encode(encoding))
 
 
@@ -98,7 +98,7 @@ def test_latin_1_with_one_utf8_euro_keeps_both():
 
 
 def test_a_charset_an_html_page_declares_is_used_when_the_bytes_are_not_utf8():
-    from flows.clean import declared_charset
+    from flows.ingest.clean import declared_charset
 
     page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"></head>'
             "<body><p>Windows® says: Muñoz arrived in Cádiz – 20° warmer.</p></body></html>").encode("cp1252")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.evaluate import read_gold, score
+from tools.evaluate import read_gold, score
 from helpers import build_from_rows, cleaned_rows
 
 CORPUS = os.environ.get("COMMITMENTS_DEV_CORPUS")

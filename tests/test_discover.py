@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from flows import discover, load
-from flows.discover import discover_raw_files
+from flows import state as state_store
+from flows.ingest import discover
+from flows.ingest.discover import discover_raw_files
 
 TEXT = "Austria will send 50 medics to Ukraine after a ceasefire, Vienna said on Monday."
 SAME_SIZE = "Austria will send 80 medics to Ukraine after a ceasefire, Vienna said on Monday."
@@ -70,10 +71,10 @@ def test_the_listing_kept_in_the_state_file_lets_the_next_run_skip_reading(tmp_p
     raw.mkdir()
     write_aged(raw / "a.txt", TEXT)
     write_aged(raw / "b.txt", SAME_SIZE)
-    load.init_state(state)
-    load.save_inventory(state, discover_raw_files(raw, 1_000_000))
+    state_store.init_state(state)
+    state_store.save_inventory(state, discover_raw_files(raw, 1_000_000))
     (raw / "b.txt").write_text(TEXT + " More.", encoding="utf-8")
-    again = by_path(discover_raw_files(raw, 1_000_000, load.known_files(state)))
+    again = by_path(discover_raw_files(raw, 1_000_000, state_store.known_files(state)))
     assert counted_reads == ["a.txt", "b.txt", "b.txt"]
     assert again["b.txt"].size_bytes == len(TEXT + " More.")
 
@@ -86,9 +87,9 @@ def test_a_state_file_from_before_stats_were_kept_means_every_file_is_read(tmp_p
     con.execute("create table inventory (source_file varchar, size_bytes bigint, raw_sha256 varchar, problem varchar)")
     con.execute("insert into inventory values ('a.txt', 10, 'abc', null)")
     con.close()
-    assert load.known_files(state) == {}
-    load.init_state(state)  # the old inventory gains the stat columns, empty
-    assert load.known_files(state) == {}
+    assert state_store.known_files(state) == {}
+    state_store.init_state(state)  # the old inventory gains the stat columns, empty
+    assert state_store.known_files(state) == {}
 
 
 def test_a_fifo_is_listed_as_a_problem_and_never_opened(tmp_path):
@@ -123,7 +124,7 @@ def test_a_raw_folder_that_vanished_is_a_clear_error(tmp_path):
 
 
 def test_a_plain_file_named_like_a_warc_record_is_its_own_container(tmp_path):
-    from flows.clean import clean_file
+    from flows.ingest.clean import clean_file
 
     (tmp_path / "report#record-1.txt").write_text("Report\n\n" + TEXT + " " + TEXT, encoding="utf-8")
     cleaned = clean_file(tmp_path, "report#record-1.txt", 1_000_000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import GOLD_CSV, SAMPLE_FILES, SAMPLE_RAW
-from flows.evaluate import read_gold, score
+from tools.evaluate import read_gold, score
 from helpers import build_from_rows, cleaned_rows
 
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from flows import cli
-from flows.clean import clean_bytes, clean_file
-from flows.textclean import RejectedInput, clean_text_document, decode_bytes, repair_text
+from flows.ingest.clean import clean_bytes, clean_file
+from flows.ingest.textclean import RejectedInput, clean_text_document, decode_bytes, repair_text
 
 BROKEN = FIXTURES / "broken"
 GOOD = ("Denmark will send 400 soldiers to Ukraine after a ceasefire, the prime minister said in Copenhagen. "

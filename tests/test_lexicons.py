@@ -8,8 +8,8 @@ import shutil
 import duckdb
 import pytest
 
-from flows.config import SQL_DIR
-from flows.models import LexiconError, read_seeds
+from flows.settings import SQL_DIR
+from flows.warehouse.models import LexiconError, read_seeds
 
 SEEDS = SQL_DIR / "seeds"
 TABLES = read_seeds(SEEDS)
@@ -116,7 +116,7 @@ def test_state_seeds_are_what_the_generator_writes():
     import subprocess
     import sys
 
-    from flows.config import PROJECT_DIR
+    from flows.settings import PROJECT_DIR
 
     done = subprocess.run([sys.executable, "tools/generate_state_seeds.py", "--check"], cwd=PROJECT_DIR,
                           capture_output=True, text=True)

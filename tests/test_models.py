@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from flows.config import SQL_DIR
-from flows.models import MODEL_ORDER, model_table, read_docs
+from flows.settings import SQL_DIR
+from flows.warehouse.models import MODEL_ORDER, model_table, read_docs
 from helpers import build_from_texts
 
 MODEL_FILES = sorted(str(p.relative_to(SQL_DIR).with_suffix("")) for layer in ("staging", "intermediate", "marts")
@@ -81,7 +81,7 @@ def test_contract_column_types(small_warehouse):
 def test_actor_mentions_are_the_same_whether_built_in_one_chunk_or_in_several():
     import duckdb
 
-    from flows.models import model_path
+    from flows.warehouse.models import model_path
 
     con = build_from_texts({
         f"{name}.txt": f"{name} said on Monday that France and the United Kingdom will send troops to Ukraine. "
@@ -102,7 +102,7 @@ def test_actor_mentions_are_the_same_whether_built_in_one_chunk_or_in_several():
 
 
 def test_an_evidence_sentence_that_is_not_in_its_article_body_fails_the_audit():
-    from flows.validate import run_audits
+    from flows.warehouse.checks import run_audits
 
     con = build_from_texts({"a.txt": "France will send 2,000 troops to Ukraine after a ceasefire, Macron said on Monday."})
     audit = "fct_commitment_mentions__evidence_in_article_body"

@@ -11,10 +11,10 @@ import pytest
 import trafilatura
 from trafilatura.utils import load_html
 
-from flows import bench
-from flows.clean import BODY_OPTIONS, TRAFILATURA_OPTIONS, clean_bytes, declared_charset
-from flows.decode import decode_bytes
-from flows.pagemeta import STORED_FIELDS, read_page_meta
+from tools import bench
+from flows.ingest.clean import BODY_OPTIONS, TRAFILATURA_OPTIONS, clean_bytes, declared_charset
+from flows.ingest.decode import decode_bytes
+from flows.ingest.pagemeta import STORED_FIELDS, read_page_meta
 
 from tests.test_clean_files import PAGE
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows import parse
+from flows.warehouse import parse
 from helpers import build_from_texts, build_with_runs, cleaned_rows, facts, pairs
 
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import cli, validate
-from flows.publish import run_lock
+from flows import cli
+from flows.warehouse import checks as validate
+from flows.warehouse.publish import run_lock
 from test_models import CONTRACT_COMMITMENT_COLUMNS, CONTRACT_MENTION_COLUMNS
 
 pytestmark = pytest.mark.e2e
@@ -151,7 +152,7 @@ def test_rerun_cleans_only_what_changed(published, capsys):
 
 
 def test_a_rerun_reads_no_unchanged_file_unless_asked_to_rehash(published, capsys, monkeypatch):
-    from flows import discover
+    from flows.ingest import discover
 
     raw, warehouse = published["raw"], published["warehouse"]
     then = time.time() - 60

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.quality import ENV_VAR, Score, evaluate_corpus, score_text
+from tools.quality import ENV_VAR, Score, evaluate_corpus, score_text
 
 
 def test_snippet_scoring_is_micro_averaged_with_normalised_whitespace():

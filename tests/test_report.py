@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from flows import cli
-from flows.report import esc, render_report
+from flows.report.render import esc, render_report
 
 pytestmark = pytest.mark.e2e
 
@@ -146,7 +146,7 @@ def test_report_renders_from_any_published_warehouse_connection(report):
 
 
 def test_per_row_tables_of_a_large_corpus_are_cut_with_a_note_on_where_the_rest_is(report, monkeypatch):
-    monkeypatch.setattr("flows.report.ROW_LIMIT", 1)
+    monkeypatch.setattr("flows.report.render.ROW_LIMIT", 1)
     con = duckdb.connect(str(report.parent.parent / "commitments.duckdb"), read_only=True)
     try:
         page = render_report(con)

@@ -13,7 +13,8 @@ import duckdb
 import pytest
 
 from flows import cli
-from flows.serve import DEPLOYMENT_NAME, prefect_server
+from flows.prefect_api import prefect_api
+from flows.serve import DEPLOYMENT_NAME
 
 pytestmark = pytest.mark.e2e
 COMMITMENTS = str(Path(sys.executable).parent / "commitments")
@@ -68,7 +69,7 @@ def test_without_an_api_url_serving_starts_a_real_prefect_server_and_stops_it(mo
     import urllib.request
 
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    with prefect_server() as (api_url, ui_url):
+    with prefect_api(for_schedules=True) as (api_url, ui_url):
         with urllib.request.urlopen(api_url + "/health", timeout=5) as response:
             assert response.status == 200
         assert os.environ["PREFECT_API_URL"] == api_url and ui_url

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import CLEAN_GOLD, SAMPLE_RAW
-from flows.textclean import (
+from flows.ingest.textclean import (
     RejectedInput,
     classify_line,
     clean_text_document,
@@ -191,7 +191,7 @@ def test_unreadable_bytes_are_rejected_with_a_reason(data, reason):
 
 
 def test_an_over_long_sentence_is_cut_verbatim_at_white_space():
-    from flows.textclean import MAX_SENTENCE_CHARS, split_body_sentences
+    from flows.ingest.textclean import MAX_SENTENCE_CHARS, split_body_sentences
 
     line = " ".join(f"word{i}" for i in range(60_000))  # ~400 KB without a full stop
     rows = split_body_sentences(line)
@@ -201,7 +201,7 @@ def test_an_over_long_sentence_is_cut_verbatim_at_white_space():
 
 
 def test_a_run_without_white_space_is_cut_at_the_limit():
-    from flows.textclean import cap_sentence
+    from flows.ingest.textclean import cap_sentence
 
     assert cap_sentence("x" * 2_500, 1_000) == ["x" * 1_000, "x" * 1_000, "x" * 500]
     assert cap_sentence("A normal sentence.", 1_000) == ["A normal sentence."]
@@ -213,7 +213,7 @@ NAV_ROW = "| Townsfolk | " + " • ".join(f"Name{k}" for k in range(22)) + " |"
 def test_a_long_separator_row_is_classified_without_backtracking_forever():
     # the bullet-links rule once needed minutes on a 22-item row that ends in a separator (its spaces could
     # belong to a segment or to the next one in 2^22 ways); the document timeout rejected the page
-    from flows.clean import clean_bytes
+    from flows.ingest.clean import clean_bytes
 
     page = ("<html><body><article><h1>Wiki</h1><p>" + "The villagers of the valley meet every spring. " * 6
             + "</p><table><tr><td>" + NAV_ROW + "</td></tr></table><p>"

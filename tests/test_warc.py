@@ -11,7 +11,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from flows import cli
-from flows.clean import clean_warc
+from flows.ingest.clean import clean_warc
 
 ARTICLE = """<html><head><title>{title}</title></head><body><nav>Home World</nav><article><h1>{title}</h1>
 <p>{body}</p><p>The decision was announced after a cabinet meeting on Tuesday, officials said.</p></article>

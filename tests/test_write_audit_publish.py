@@ -21,10 +21,14 @@ EXTRA_ARTICLE = ("Portugal will send 200 troops to Ukraine after a ceasefire, th
                  "Lisbon also pledged 50 million euros for the reconstruction of Ukrainian schools.")
 
 
-def start_run(raw: Path, warehouse: Path, *extra: str) -> subprocess.Popen:
-    """`commitments run` as a user starts it (own process group, default logging, the session's Prefect API)."""
+def start_run(raw: Path, warehouse: Path, *extra: str, pause_at: tuple[str, Path] | None = None) -> subprocess.Popen:
+    """`commitments run` as a user starts it (own process group, default logging, the session's Prefect API);
+    with pause_at=(stage, marker) through tests/run_paused.py, which waits at that stage."""
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_LOGGING_LEVEL"}
-    return subprocess.Popen([COMMITMENTS, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse), *extra],
+    command = [COMMITMENTS]
+    if pause_at:
+        command = [sys.executable, str(Path(__file__).parent / "run_paused.py"), pause_at[0], str(pause_at[1])]
+    return subprocess.Popen([*command, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse), *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env)
 
 
@@ -102,7 +106,7 @@ def test_a_run_killed_at_any_stage_leaves_a_good_warehouse_and_the_next_run_succ
     before_digest, before_count = digest(warehouse), mentions(warehouse)
     (raw / "portugal.txt").write_text(EXTRA_ARTICLE, encoding="utf-8")
     marker = tmp_path / f"at-{stage}"
-    proc = start_run(raw, warehouse, "--pause-at", stage, "--pause-marker", str(marker))
+    proc = start_run(raw, warehouse, pause_at=(stage, marker))
     wait_for(marker, proc)
     kill_group(proc)
     if stage == "published":
@@ -120,7 +124,7 @@ def test_ad_hoc_sql_works_while_a_run_is_building(published, tmp_path):
     raw, warehouse = published
     (raw / "portugal.txt").write_text(EXTRA_ARTICLE, encoding="utf-8")
     marker = tmp_path / "building"
-    run = start_run(raw, warehouse, "--pause-at", "built", "--pause-marker", str(marker))
+    run = start_run(raw, warehouse, pause_at=("built", marker))
     try:
         wait_for(marker, run)
         query = subprocess.run([COMMITMENTS, "sql", "select count(*) as n from marts.fct_commitments",
@@ -137,7 +141,7 @@ def test_two_runs_at_once_never_overlap(published, tmp_path):
     before = digest(warehouse)
     (raw / "portugal.txt").write_text(EXTRA_ARTICLE, encoding="utf-8")
     marker = tmp_path / "first-holds-the-lock"
-    first = start_run(raw, warehouse, "--pause-at", "built", "--pause-marker", str(marker))
+    first = start_run(raw, warehouse, pause_at=("built", marker))
     wait_for(marker, first)
     code, out, err = finish(start_run(raw, warehouse))
     kill_group(first)
@@ -148,7 +152,7 @@ def test_two_runs_at_once_never_overlap(published, tmp_path):
 
 def test_a_spill_folder_left_by_a_killed_build_is_removed_not_a_crash(tmp_path):
     """DuckDB spills to `<build>.duckdb.tmp/`; a build killed while spilling leaves that folder."""
-    from flows.publish import remove_stale_builds
+    from flows.warehouse.publish import remove_stale_builds
 
     warehouse = tmp_path / "commitments.duckdb"
     spill = tmp_path / ".commitments.build-20261130T000000Z-abc.duckdb.tmp"
@@ -167,7 +171,7 @@ def test_a_run_killed_after_its_checks_is_never_called_published(published, tmp_
     latest_before = (reports / "latest.html").read_bytes()
     (raw / "portugal.txt").write_text(EXTRA_ARTICLE, encoding="utf-8")
     marker = tmp_path / "at-checked"
-    proc = start_run(raw, warehouse, "--pause-at", "checked", "--pause-marker", str(marker))
+    proc = start_run(raw, warehouse, pause_at=("checked", marker))
     wait_for(marker, proc)
     kill_group(proc)
     assert (reports / "latest.html").read_bytes() == latest_before
@@ -211,7 +215,7 @@ def test_a_stopped_run_ends_within_seconds_records_why_and_leaves_nothing_runnin
     before = digest(warehouse)
     (raw / "portugal.txt").write_text(EXTRA_ARTICLE, encoding="utf-8")
     marker = tmp_path / "at-cleaned"
-    proc = start_run(raw, warehouse, "--pause-at", "cleaned", "--pause-marker", str(marker))
+    proc = start_run(raw, warehouse, pause_at=("cleaned", marker))
     wait_for(marker, proc)
     started = time.monotonic()
     proc.send_signal(signum)
@@ -273,7 +277,7 @@ def test_ctrl_c_in_a_terminal_stops_the_whole_run_without_worker_tracebacks(publ
     for i in range(40):
         (raw / f"extra{i:02d}.txt").write_text(EXTRA_ARTICLE.replace("200", str(200 + i)), encoding="utf-8")
     marker = tmp_path / "at-cleaned"
-    proc = start_run(raw, warehouse, "--pause-at", "cleaned", "--pause-marker", str(marker))
+    proc = start_run(raw, warehouse, pause_at=("cleaned", marker))
     wait_for(marker, proc)
     os.killpg(proc.pid, signal.SIGINT)
     returncode, _, err = finish(proc, timeout=60)
@@ -292,9 +296,9 @@ def test_a_signal_during_a_long_database_statement_stops_the_process_after_the_g
     script = textwrap.dedent(f"""
         import duckdb, sys
         from pathlib import Path
-        from flows import load, stopping
+        from flows import state, stopping
         stopping.GRACE_SECONDS = 2
-        load.init_state(Path({str(state)!r}))
+        state.init_state(Path({str(state)!r}))
         build = Path({str(tmp_path / "wh" / ".commitments.build-x.duckdb")!r})
         try:
             with stopping.stop_on_signals(Path({str(warehouse)!r}), Path({str(state)!r}), Path({str(tmp_path)!r})):

@@ -8,6 +8,10 @@ import os
 import shutil
 from pathlib import Path
 
+import duckdb
+
+from flows.warehouse.db import connect
+
 
 class RunInProgress(RuntimeError):
     """Another run holds the lock on this warehouse."""
@@ -72,3 +76,28 @@ def publish_file(build_path: Path, warehouse: Path) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def published_fingerprint(warehouse: Path) -> str | None:
+    """The fingerprint of the run that built the published warehouse (read from the file itself)."""
+    return _latest_published(warehouse, "fingerprint")
+
+def published_run_id(warehouse: Path) -> str | None:
+    """The run that built the published warehouse (read from the file itself)."""
+    return _latest_published(warehouse, "run_id")
+
+def _latest_published(warehouse: Path, column: str) -> str | None:
+    if not warehouse.is_file():
+        return None
+    try:
+        con = connect(warehouse, read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        row = con.execute(f"select {column} from audit.runs where status = 'published' "
+                          "order by started_at desc limit 1").fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return row[0] if row else None

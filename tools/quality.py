@@ -16,7 +16,7 @@ from pathlib import Path
 
 import trafilatura
 
-from flows.clean import CleanedFile, clean_bytes
+from flows.ingest.clean import CleanedFile, clean_bytes
 
 ENV_VAR = "COMMITMENTS_TRAFILATURA_EVAL"
 

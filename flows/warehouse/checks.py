@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from flows.config import SQL_DIR
+from flows.settings import SQL_DIR
 
 
 def _vocabulary(seed: str, column: str, *more_seeds: str) -> list[str]:

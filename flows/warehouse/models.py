@@ -6,13 +6,14 @@ import csv
 import re
 import time
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import yaml
 
-from flows import parse
-from flows.config import SQL_DIR
+from flows.warehouse import parse
+from flows.settings import SQL_DIR
 
 # The run order, explicit (a test checks every .sql file under sql/ is listed exactly once).
 MODEL_ORDER = [
@@ -230,10 +231,12 @@ AFTER_MODEL = {"intermediate/int_parse_candidates": "parse"}
 
 
 def run_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, models: list[str] | None = None,
-               parse_cache: Path | None = None) -> list[ModelRun]:
+               parse_cache: Path | None = None,
+               on_model: Callable[[int, int, str], None] | None = None) -> list[ModelRun]:
     """Execute each model file verbatim, in order; return rows and seconds per model. After
     int_parse_candidates, the candidate sentences are parsed (from the cache in `parse_cache`, the
-    state file, where a parse exists) into raw.sentence_parses, reported as the step raw/sentence_parses."""
+    state file, where a parse exists) into raw.sentence_parses, reported as the step raw/sentence_parses.
+    `on_model(i, n, model)` is told before each model runs (progress)."""
     for schema in SCHEMAS:
         con.execute(f"create schema if not exists {schema}")
     parse.create_raw_table(con)
@@ -242,7 +245,9 @@ def run_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, models: 
             con.execute("select count(*) > 0 from raw.sentences").fetchone()[0]:
         parse.start_loading()  # a flow build: the parser loads while the models before the parse step run
     runs = []
-    for model in models:
+    for i, model in enumerate(models):
+        if on_model is not None:
+            on_model(i, len(models), model)
         sql = model_path(model, sql_dir).read_text(encoding="utf-8")
         started = time.perf_counter()
         try:
@@ -259,6 +264,8 @@ def run_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, models: 
             runs.append(ModelRun("raw/sentence_parses", tokens, time.perf_counter() - started,
                                  f"{counts['candidates']} candidate sentences: {counts['from_cache']} from the "
                                  f"parse cache, {counts['parsed']} parsed"))
+    if on_model is not None:
+        on_model(len(models), len(models), "")
     return runs
 
 

@@ -1,7 +1,7 @@
 """Turn one raw file into a cleaned article or a reject with its reason.
 
 HTML goes through trafilatura (with metadata); text dumps go through
-`flows.textclean`. Every failure becomes a `CleanedFile` with status
+`flows.ingest.textclean`. Every failure becomes a `CleanedFile` with status
 "rejected" and a one-line reason: cleaning never raises for bad input.
 """
 
@@ -25,9 +25,9 @@ import trafilatura
 from trafilatura.settings import DEFAULT_CONFIG
 from trafilatura.utils import load_html
 
-from flows.pagemeta import read_page_meta
+from flows.ingest.pagemeta import read_page_meta
 from flows.profile import step
-from flows.textclean import (
+from flows.ingest.textclean import (
     CLEANER_VERSION,
     RejectedInput,
     classify_line,
@@ -44,7 +44,7 @@ logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 # These are the options of trafilatura alone (the benchmark's yardstick: body and metadata in one call).
 TRAFILATURA_OPTIONS = {"with_metadata": True, "include_comments": False, "include_tables": True,
                        "deduplicate": False}
-# The pipeline parses the page once, reads only the metadata it stores (flows/pagemeta.py) and hands
+# The pipeline parses the page once, reads only the metadata it stores (flows/ingest/pagemeta.py) and hands
 # trafilatura the tree for the body: same text, same fields, less work (BENCHMARKS.md, "Throughput").
 BODY_OPTIONS = {**TRAFILATURA_OPTIONS, "with_metadata": False}
 MAX_HTML_CHARS = DEFAULT_CONFIG.getint("DEFAULT", "MAX_FILE_SIZE")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import ftfy
 
 # decoding has its own module and written policy; the names stay importable from here
-from flows.decode import RejectedInput, decode_bytes  # noqa: F401
+from flows.ingest.decode import RejectedInput, decode_bytes  # noqa: F401
 
 CLEANER_VERSION = "clean-5"
 

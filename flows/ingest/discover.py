@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.clean import HTML_SUFFIXES, SIDECAR_SUFFIX, TEXT_SUFFIXES, is_warc
+from flows.ingest.clean import HTML_SUFFIXES, SIDECAR_SUFFIX, TEXT_SUFFIXES, is_warc
 
 ARTICLE_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES
 RACY_WINDOW_NS = 2_000_000_000  # a file modified this close to its hashing may change again unseen

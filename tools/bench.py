@@ -23,8 +23,8 @@ from pathlib import Path
 import duckdb
 import trafilatura
 
-from flows.clean import TRAFILATURA_OPTIONS
-from flows.config import DEFAULT_RAW_DIR
+from flows.ingest.clean import TRAFILATURA_OPTIONS
+from flows.settings import DEFAULT_RAW_DIR
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <meta property="og:site_name" content="{site}"><meta name="date" content="{date}">
@@ -255,17 +255,18 @@ def machine() -> str:
 
 def model_scaling(n_sentences: int) -> dict[str, float]:
     """Seconds of the SQL models over n_sentences sentences made from the sample articles."""
-    from flows import load, models
-    from flows.clean import clean_bytes
-    from flows.config import SQL_DIR
+    from flows.ingest import batches
+    from flows.warehouse import models
+    from flows.ingest.clean import clean_bytes
+    from flows.settings import SQL_DIR
 
     rows = [clean_bytes(p.read_bytes(), p.name).as_row() for p in sorted(DEFAULT_RAW_DIR.glob("*.txt"))]
-    sentences = load.sentence_rows(rows)
+    sentences = batches.sentence_rows(rows)
     con = duckdb.connect()
     for schema in models.SCHEMAS:
         con.execute(f"create schema if not exists {schema}")
     con.register("sentence_frame", sentences)
-    con.register("article_frame", load.cleaned_frame(rows))
+    con.register("article_frame", batches.cleaned_frame(rows))
     per_article = max(len(sentences) // max(len(rows), 1), 1)
     n_articles = max(n_sentences // per_article, 1)
     # copies of the sample articles under new ids, each sentence tagged so that every copy differs
@@ -300,7 +301,7 @@ def run_benchmark(n_docs: int, kind: str, workdir: Path, workers: int, batch_siz
                   pages_dir: Path | None, keep: bool = False, yardstick_docs: int | None = None) -> dict:
     """Corpus -> flow run (timed per stage) -> reruns with nothing new (stats trusted, then --rehash) ->
     yardstick, all in this process."""
-    from flows.cli import prefect_api
+    from flows.prefect_api import prefect_api
     from flows.pipeline import commitments_pipeline
     from prefect.task_runners import ProcessPoolTaskRunner
 
@@ -375,7 +376,7 @@ def format_benchmark(r: dict) -> str:
     lines.append(f"throughput vs yardstick: {(r['docs'] / wall) / yard_rate:.2f}x (docs/s against docs/s)")
     sql_share = (r["stages"].get("models", 0) + r["stages"].get("checks", 0)) / wall
     lines.append(f"SQL models + checks share of wall time: {sql_share:.1%}")
-    # the models stage holds the parse step (flows/parse.py runs inside the model build)
+    # the models stage holds the parse step (flows/warehouse/parse.py runs inside the model build)
     extraction = r["stages"].get("models", 0) / wall
     lines.append(f"extraction (SQL models + parsing) share of wall time: {extraction:.1%}; parsing "
                  f"{r.get('parse_seconds', 0):.2f} s ({r.get('parse_note') or 'no parse step'})")

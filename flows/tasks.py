@@ -1,0 +1,289 @@
+"""The flow's tasks: each a small step of the pipeline over paths, the work done by the stage modules.
+
+No task caches its result in Prefect: the incremental state file is the cache (it knows raw bytes and
+the cleaner version), and hashing inputs such as a 100,000-file listing would cost more than the task.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NONE as NO_CACHE
+from prefect.context import get_run_context
+from prefect.exceptions import TerminationSignal
+
+from flows import profile, progress, runs, state
+from flows.ingest.batches import write_batch_parts
+from flows.ingest.clean import iter_cleaned
+from flows.ingest.discover import RawFile, discover_raw_files
+from flows.report import render as report
+from flows.runs import Run
+from flows.settings import Settings
+from flows.stopping import RunStopped, as_stop, end_children, ignore_ctrl_c_in_worker
+from flows.warehouse import checks as warehouse_checks
+from flows.warehouse import models
+from flows.warehouse.db import connect
+from flows.warehouse.publish import publish_file, published_run_id, remove_stale_builds
+from flows.warehouse.raw_layer import build_raw_layer
+
+
+class ChecksFailed(RuntimeError):
+    """Blocking checks failed: nothing was published."""
+
+
+def flow_run_id() -> str | None:
+    try:
+        return str(get_run_context().flow_run.id)
+    except Exception:  # noqa: BLE001 - outside a flow run there is no id
+        return None
+
+
+# --------------------------------------------------------------------------- before a run
+
+@task(cache_policy=NO_CACHE)
+def prepare(settings: Settings) -> None:
+    """Remove builds left by killed runs; settle a run killed between its checks and its publishing:
+    "published" if the published warehouse is its build (the rename happened), else "crashed"."""
+    remove_stale_builds(settings.warehouse)
+    pending = runs.runs_with_status(settings.state_path, "publishing")
+    published = published_run_id(settings.warehouse) if pending else None
+    for run_id in pending:
+        if published == run_id:
+            runs.set_run_status(settings.state_path, run_id, "publishing", "published")
+            report.promote_pending_report(settings.reports_dir, run_id)
+        else:
+            runs.set_run_status(settings.state_path, run_id, "publishing", "crashed",
+                                "stopped after its checks and before its build was published")
+            report.drop_pending_report(settings.reports_dir, run_id)
+
+
+@contextlib.contextmanager
+def recording_crashes(settings: Settings, run: Run):
+    """A crash in any stage: the history records it, the half-built file goes, the published file stays.
+
+    Prefect turns SIGTERM during a flow run into its TerminationSignal (then re-sends it), and DuckDB
+    turns a stop signal during a statement into its "Query interrupted" error: both are a RunStopped."""
+    try:
+        yield
+    except ChecksFailed:
+        raise
+    except (Exception, RunStopped, TerminationSignal) as exc:
+        stop = RunStopped(exc.signal) if isinstance(exc, TerminationSignal) else as_stop(exc)
+        if isinstance(stop, RunStopped):
+            end_children(spare_protected=True)  # cleaning workers stop now, not after their batch
+        # first the build file with its write-ahead log and spill folder (the run holds the lock: all are
+        # its own), which also frees the room a full disk needs for the history row
+        remove_stale_builds(settings.warehouse)
+        shutil.rmtree(settings.batch_dir(run.run_id), ignore_errors=True)
+        with contextlib.suppress(Exception):
+            state.init_state(settings.state_path)
+            runs.record_run(settings.state_path, run.end("crashed", f"{type(stop).__name__}: {stop}"[:2000]), [])
+        if stop is not exc and not isinstance(exc, TerminationSignal):
+            raise stop from exc
+        raise
+
+
+# --------------------------------------------------------------------------- discover and clean
+
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def discover(settings: Settings, rehash: bool) -> list[RawFile]:
+    """List raw files with their hashes (I/O: retried); unchanged files keep the last listing's hash."""
+    known = None if rehash else state.known_files(settings.state_path)
+    return discover_raw_files(settings.raw_dir, settings.max_file_bytes, known)
+
+
+@task(cache_policy=NO_CACHE)
+def plan_cleaning(state_path: Path, discovered: list[RawFile]) -> dict[str, list[str]]:
+    """Decide which files need cleaning: new or changed bytes (or a new cleaner version)."""
+    state.init_state(state_path)
+    state.save_inventory(state_path, discovered)
+    return state.plan_increment(state_path, discovered)
+
+
+@task(cache_policy=NO_CACHE)
+def clean_files(raw_dir: str, rel_paths: list[str], batch_path: Path, max_bytes: int,
+                timeout_s: float) -> tuple[list[Path], dict[str, float]]:
+    """Clean one batch of raw files, streaming the article and reject rows into Parquet parts; also
+    return the seconds the worker spent in each cleaning step (the run's profile)."""
+    ignore_ctrl_c_in_worker()
+    profile.take_steps()
+    parts = write_batch_parts(iter_cleaned(raw_dir, rel_paths, max_bytes, timeout_s), batch_path)
+    return parts, profile.take_steps()
+
+
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def save_cleaned(state_path: Path, rel_paths: list[str], parts: list[Path]) -> None:
+    """Store one cleaned batch in the incremental state (survives a failed run)."""
+    state.save_batch(state_path, rel_paths, parts)
+
+
+def clean_in_batches(settings: Settings, run_id: str, plan: dict[str, list[str]]) -> dict[str, float]:
+    """Map the new and changed files, in batches, over the cleaning processes; store each batch as it
+    comes back. Returns the seconds the workers spent per cleaning step."""
+    to_clean = plan["new"] + plan["changed"]
+    batches = [to_clean[i:i + settings.batch_size] for i in range(0, len(to_clean), settings.batch_size)]
+    batch_dir = settings.batch_dir(run_id)
+    batch_paths = [batch_dir / f"batch-{i:05d}.parquet" for i in range(len(batches))]
+    cleaned = clean_files.map(str(settings.raw_dir), batches, batch_paths, settings.max_file_bytes,
+                              settings.doc_timeout_s)
+    worker_steps: dict[str, float] = {}
+    done = 0
+    progress.advance("clean", done, len(to_clean))
+    for rel_paths, future in zip(batches, cleaned):
+        parts, steps = future.result()
+        profile.add_steps(worker_steps, steps)
+        save_cleaned(settings.state_path, rel_paths, parts)
+        done += len(rel_paths)
+        progress.advance("clean", done, len(to_clean))
+    with contextlib.suppress(OSError):
+        batch_dir.rmdir()
+    return worker_steps
+
+
+# --------------------------------------------------------------------------- build and check
+
+@task(cache_policy=NO_CACHE)
+def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path) -> dict:
+    """Build a new warehouse file: raw layer, lexicon seeds, every SQL model in order, docs."""
+    seeds = models.read_seeds(sql_dir / "seeds")
+    con = connect(build_path)  # under the flow's memory cap: DuckDB spills to disk past it
+    try:
+        for schema in models.SCHEMAS:
+            con.execute(f"create schema if not exists {schema}")
+        raw_counts = build_raw_layer(con, state_path)
+        models.load_seeds(con, seeds)
+        model_runs = models.run_models(con, sql_dir, parse_cache=state_path,
+                                       on_model=lambda i, n, name: progress.advance("build", i, n, name))
+        models.apply_docs(con, sql_dir)
+        non_english = con.execute("select count(*) from staging.stg_articles where not is_extractable").fetchone()[0]
+        articles = con.execute("select count(*) from staging.stg_articles").fetchone()[0]
+        rejects = con.execute("select source_file, reason from raw.rejects order by source_file").fetchall()
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return {"raw": raw_counts, "models": [asdict(m) for m in model_runs], "articles": articles,
+            "non_english": non_english, "rejects": rejects}
+
+
+@task(cache_policy=NO_CACHE)
+def check_warehouse(build_path: Path, sql_dir: Path) -> list[dict]:
+    """Run the SQL audits and the pandera models on the build."""
+    con = connect(build_path, read_only=True)
+    try:
+        return [asdict(c) for c in warehouse_checks.run_checks(con, sql_dir)]
+    finally:
+        con.close()
+
+
+def note_build(run: Run, built: dict, checks: list[dict], fingerprint: str, stage_profile: dict) -> None:
+    """Fill the run record from the build and its checks."""
+    run.rows_per_layer = {f"raw.{name}": n for name, n in built["raw"].items()}
+    run.rows_per_layer.update({models.model_table(m["model"]): m["rows"] for m in built["models"]})
+    run.files_rejected, run.rejects = built["raw"]["rejects"], [tuple(r) for r in built["rejects"]]
+    run.articles, run.non_english, run.model_stats = built["articles"], built["non_english"], built["models"]
+    run.fingerprint, run.stage_profile = fingerprint, stage_profile
+    run.failed_checks = [c["check_name"] for c in checks if not c["passed"]]
+    if run.failed_checks:
+        run.end("failed", "blocking checks failed; the published warehouse was left as it was: "
+                + "; ".join(run.failed_checks))
+    else:
+        run.end("published")
+
+
+# --------------------------------------------------------------------------- record, publish, report
+
+@task(cache_policy=NO_CACHE)
+def record_and_report(build_path: Path, settings: Settings, run: Run, checks: list[dict]) -> str:
+    """Append the run to the history, copy it into the build's audit schema and write the report.
+
+    A run about to publish is recorded as "publishing" in the state, and as "published" only inside
+    the build (which becomes visible only if the rename happens); its report waits as a pending file
+    until `confirm_published`. A run killed in between is never called published anywhere."""
+    publishing = run.status == "published"
+    row = run.history_row()
+    runs.record_run(settings.state_path, {**row, "status": "publishing"} if publishing else row, checks)
+    con = connect(build_path)
+    try:
+        runs.copy_history(con, settings.state_path)
+        if publishing:
+            con.execute("update audit.runs set status = 'published' where run_id = ?", [run.run_id])
+        page = report.render_report(con, run.run_id)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    if publishing:
+        return str(report.write_pending_report(page, settings.reports_dir, run.run_id))
+    return str(report.write_report(page, settings.reports_dir, run.run_id))
+
+
+def refuse_to_publish(build_path: Path, run: Run, checks: list[dict]) -> None:
+    """Failed checks: the build goes, the published warehouse stays, the run fails with the reasons."""
+    build_path.unlink(missing_ok=True)
+    publish_artifacts(run.summary(), [], checks)
+    get_run_logger().error(run.message)
+    raise ChecksFailed(run.message)
+
+
+@task(cache_policy=NO_CACHE)
+def publish(build_path: Path, warehouse: Path) -> None:
+    """Atomically replace the published warehouse with the checked build."""
+    publish_file(build_path, warehouse)
+
+
+@task(cache_policy=NO_CACHE)
+def confirm_published(settings: Settings, run_id: str) -> str:
+    """After the rename: the history and the report say "published"."""
+    runs.set_run_status(settings.state_path, run_id, "publishing", "published")
+    return str(report.promote_pending_report(settings.reports_dir, run_id))
+
+
+@task(cache_policy=NO_CACHE)
+def record_unchanged(settings: Settings, run: Run) -> dict:
+    """A run with nothing to do: recorded in the history, the published warehouse left as it is."""
+    latest = settings.reports_dir / "latest.html"
+    run.report = str(latest) if latest.exists() else None
+    run.end("unchanged", "nothing changed since the last published run; the warehouse is current")
+    runs.record_run(settings.state_path, run, [])
+    return run.summary()
+
+
+def read_facts(warehouse: Path, limit: int = 200) -> list[dict]:
+    con = connect(warehouse, read_only=True)
+    try:
+        result = con.execute(
+            """select actor_code, commitment_type, beneficiary_code, stance, n_mentions, n_sources,
+                      quantity_text, evidence from marts.fct_commitments
+               order by n_sources desc, n_mentions desc limit ?""", [limit])
+        columns = [d[0] for d in result.description]
+        return [dict(zip(columns, row)) for row in result.fetchall()]
+    finally:
+        con.close()
+
+
+@task(cache_policy=NO_CACHE)
+def publish_artifacts(summary: dict, facts: list[dict], checks: list[dict]) -> None:
+    """Show the run's findings in the Prefect UI: a markdown summary and tables."""
+    lines = [
+        f"# Commitments run `{summary['run_id']}`: {summary['status']}",
+        "",
+        "| files found | new | changed | unchanged | rejected | articles |",
+        "|---|---|---|---|---|---|",
+        f"| {summary['files_found']} | {summary['files_new']} | {summary['files_changed']} | "
+        f"{summary['files_unchanged']} | {summary['files_rejected']} | {summary['articles']} |",
+        "",
+        f"Report: `{summary['report']}`",
+    ]
+    if summary["failed_checks"]:
+        lines += ["", "## Failed checks", ""] + [f"- {name}" for name in summary["failed_checks"]]
+    create_markdown_artifact("\n".join(lines), key="commitments-run", description="Run summary")
+    if facts:
+        create_table_artifact(facts, key="commitments-facts", description="Consolidated commitments")
+    create_table_artifact(
+        [{k: c[k] for k in ("check_kind", "check_name", "passed", "n_failing")} for c in checks] or [{"check": "none"}],
+        key="commitments-checks", description="Audit and pandera checks",
+    )
