@@ -186,7 +186,9 @@ def test_every_command_has_its_own_help(capsys):
 
 def test_shell_completion_offers_the_script_and_completes_commands_and_flags():
     commitments = str(Path(sys.executable).parent / "commitments")
-    script = subprocess.run([commitments, "--show-completion", "bash"], capture_output=True, text=True, timeout=60)
+    # what `commitments --show-completion` prints in bash (which detects the shell from the parent process)
+    script = subprocess.run([commitments], env={**os.environ, "_COMMITMENTS_COMPLETE": "source_bash"},
+                            capture_output=True, text=True, timeout=60)
     assert script.returncode == 0 and "_commitments_completion" in script.stdout
 
     def complete(words: str) -> list[str]:

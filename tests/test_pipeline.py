@@ -293,18 +293,18 @@ def test_a_raw_folder_removed_after_the_command_line_check_is_a_one_line_error(p
                                                                                  monkeypatch):
     import shutil
 
-    from flows import pipeline
+    from flows import tasks
 
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "weather.txt").write_text(WEATHER, encoding="utf-8")
-    real = pipeline.discover_raw_files
+    real = tasks.discover_raw_files
 
     def vanish_then_list(raw_dir, *args, **kwargs):
         shutil.rmtree(raw_dir, ignore_errors=True)
         return real(raw_dir, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "discover_raw_files", vanish_then_list)
+    monkeypatch.setattr(tasks, "discover_raw_files", vanish_then_list)
     code, _, err = run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(tmp_path / "wh" / "c.duckdb"))
     assert code == 1
     assert "raw folder not found" in err and "Traceback" not in err

@@ -126,6 +126,29 @@ def test_report_screenshot_is_not_blank(report, chromium, tmp_path):
     assert len(set(pixels)) > 50, "the screenshot is a blank page"
 
 
+SCREENSHOT_DIR = Path(__file__).parent / "output"  # beside the test output; not committed
+
+
+def test_report_figures_render_in_chromium_with_the_runs_data_and_a_screenshot_is_kept(report, chromium, tmp_path):
+    from PIL import Image
+
+    dom = headless(chromium, "--dump-dom", report.as_uri(), profile=tmp_path / "profile").stdout
+    for name in ("fig-time", "fig-cleaning", "fig-actors", "fig-stances"):
+        assert f'id="{name}-' in dom, f"figure {name} is not in the rendered page"
+    actors = dom[dom.index('id="fig-actors-'):]
+    actors = actors[:actors.index("</svg>")]
+    assert ">FRA<" in actors and ">troop_deployment<" in actors, "the heat map does not show the run's facts"
+    SCREENSHOT_DIR.mkdir(exist_ok=True)
+    shot = SCREENSHOT_DIR / "report.png"
+    result = headless(chromium, f"--screenshot={shot}", "--window-size=1280,6000", report.as_uri(),
+                      profile=tmp_path / "profile")
+    assert result.returncode == 0 and shot.is_file(), result.stderr[-2000:]
+    colours = set(Image.open(shot).convert("RGB").getdata())
+    # the stance bars are drawn in the stances' colours: committed green and declined grey are on screen
+    assert (0x1b, 0x7f, 0x3b) in colours and (0x8a, 0x8a, 0x8a) in colours
+    assert (0x4f, 0x6d, 0x9a) in colours, "the time and cleaning figures' bars are not on screen"
+
+
 def test_report_command_regenerates_the_report_from_the_published_warehouse(report, tmp_path, capsys):
     out = tmp_path / "again.html"
     assert cli.main(["report", "--warehouse", str(report.parent.parent / "commitments.duckdb"), "--out", str(out)]) == 0
@@ -146,7 +169,7 @@ def test_report_renders_from_any_published_warehouse_connection(report):
 
 
 def test_per_row_tables_of_a_large_corpus_are_cut_with_a_note_on_where_the_rest_is(report, monkeypatch):
-    monkeypatch.setattr("flows.report.render.ROW_LIMIT", 1)
+    monkeypatch.setattr("flows.report.data.ROW_LIMIT", 1)
     con = duckdb.connect(str(report.parent.parent / "commitments.duckdb"), read_only=True)
     try:
         page = render_report(con)

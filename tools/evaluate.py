@@ -3,7 +3,7 @@
 Gold format (one row per expected fact): article, actor_code, commitment_type, stance, required,
 quantity_text, evidence_hint. The key is (article file name, actor_code, commitment_type). Rows with
 required=0 are neither rewarded nor punished. Stance polarity (positive: committed/conditional;
-negative: declined/opposed) is scored on the matches.
+negative: declined/opposed, as the warehouse's lexicon.stances says) is scored on the matches.
 """
 
 from __future__ import annotations
@@ -14,8 +14,12 @@ from pathlib import PurePosixPath
 
 import duckdb
 
-POSITIVE = {"committed", "conditional"}
-STANCE_RANK = {"opposed": 4, "declined": 3, "committed": 2, "conditional": 1}
+
+
+def stance_vocabulary(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], set[str]]:
+    """The stances' firmness order and the positive ones, from the warehouse's own lexicon (the seed)."""
+    rows = con.execute("select stance, firmness_rank::integer, polarity from lexicon.stances").fetchall()
+    return {stance: rank for stance, rank, _ in rows}, {stance for stance, _, polarity in rows if polarity == "positive"}
 
 
 @dataclass
@@ -67,11 +71,12 @@ def predicted_facts(con: duckdb.DuckDBPyConnection) -> dict[tuple, dict]:
         """select source_file, actor_code, commitment_type, stance, evidence, rule_id
         from marts.fct_commitment_mentions order by source_file, sentence_no"""
     ).fetchall()
+    rank, _ = stance_vocabulary(con)
     facts: dict[tuple, dict] = {}
     for source_file, actor, ctype, stance, evidence, rule_id in rows:
         key = (PurePosixPath(source_file).name, actor, ctype)
         best = facts.get(key)
-        if best is None or STANCE_RANK[stance] > STANCE_RANK[best["stance"]]:
+        if best is None or rank[stance] > rank[best["stance"]]:
             facts[key] = {"stance": stance, "evidence": evidence, "rule_id": rule_id}
     return facts
 
@@ -79,6 +84,7 @@ def predicted_facts(con: duckdb.DuckDBPyConnection) -> dict[tuple, dict]:
 def score(con: duckdb.DuckDBPyConnection, gold_rows: list[dict], all_articles: bool = False) -> EvalResult:
     """Compare predictions with the gold rows; articles absent from the gold are ignored unless all_articles."""
     predicted = predicted_facts(con)
+    _, positive = stance_vocabulary(con)
     gold = {(PurePosixPath(r["article"]).name, r["actor_code"], r["commitment_type"]): r for r in gold_rows}
     gold_articles = {key[0] for key in gold}
     result = EvalResult()
@@ -87,7 +93,7 @@ def score(con: duckdb.DuckDBPyConnection, gold_rows: list[dict], all_articles: b
         hit = predicted.get(key)
         if hit and required:
             result.true_positives.append(key + (row["stance"], hit["stance"], hit["evidence"]))
-            if (row["stance"] in POSITIVE) != (hit["stance"] in POSITIVE):
+            if (row["stance"] in positive) != (hit["stance"] in positive):
                 result.polarity_errors.append(key + (row["stance"], hit["stance"], hit["evidence"]))
             if row["stance"] != hit["stance"]:
                 result.stance_errors.append(key + (row["stance"], hit["stance"], hit["evidence"]))

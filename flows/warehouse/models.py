@@ -67,7 +67,9 @@ SEEDS = [
     SeedSpec("state_aliases", ("alias", "actor_code", "alias_kind", "match_case", "note"), merge_into="actor_aliases"),
     SeedSpec("actors", ("actor_code", "actor_name", "actor_kind"), key="actor_code"),
     SeedSpec("commitment_types", ("commitment_type", "description"), key="commitment_type"),
-    SeedSpec("stances", ("stance", "firmness_rank", "description"), key="stance"),
+    SeedSpec("stances", ("stance", "firmness_rank", "polarity", "colour", "description"), key="stance"),
+    SeedSpec("commitment_type_units", ("commitment_type", "unit_family")),
+    SeedSpec("grammar_words", ("word_list", "word")),
     SeedSpec("actor_aliases", ("alias", "actor_code", "alias_kind", "match_case", "note")),
     SeedSpec("commitment_cues", ("rule_id", "commitment_type", "keywords", "pattern", "max_actor_gap",
                                  "only_with_stance", "type_from_article", "example", "counter_example"),
@@ -80,6 +82,7 @@ SEEDS = [
 
 ACTOR_KINDS = {"state", "organisation", "coalition"}
 ALIAS_KINDS = {"name", "demonym", "capital", "metonym", "person"}
+UNIT_FAMILIES = {"people", "money", "equipment"}  # the families int_sentence_quantities gives units
 
 
 def read_seeds(seeds_dir: Path) -> dict[str, list[dict]]:
@@ -165,6 +168,24 @@ def _check_references(tables: dict[str, list[dict]]) -> None:
             fail("commitment_cues", row, "max_actor_gap must be a whole number")
         if row["type_from_article"] not in ("", "0", "1"):
             fail("commitment_cues", row, "type_from_article must be empty, 0 or 1")
+    with_rules = {r["commitment_type"] for r in tables["commitment_cues"]}
+    for row in tables["commitment_types"]:
+        if row["commitment_type"] not in with_rules:
+            fail("commitment_types", row, f"commitment type {row['commitment_type']!r} has no cue rule in "
+                                          "sql/seeds/commitment_cues.csv (a type is found only through its rules)")
+    for row in tables["commitment_type_units"]:
+        if row["commitment_type"] not in types:
+            fail("commitment_type_units", row, f"unknown commitment_type {row['commitment_type']!r}")
+        if row["unit_family"] not in UNIT_FAMILIES:
+            fail("commitment_type_units", row, f"unknown unit_family {row['unit_family']!r} (expected one of {sorted(UNIT_FAMILIES)})")
+    for row in tables["stances"]:
+        if not row["firmness_rank"].isdigit():
+            fail("stances", row, "firmness_rank must be a whole number")
+        if row["polarity"] not in ("positive", "negative"):
+            fail("stances", row, "polarity must be positive or negative")
+    for row in tables["grammar_words"]:
+        if not row["word_list"] or not row["word"] or row["word"] != row["word"].lower():
+            fail("grammar_words", row, "word_list and word must be filled, the word in lower case")
     for row in tables["stance_cues"]:
         if row["stance"] not in stances:
             fail("stance_cues", row, f"unknown stance {row['stance']!r}")
@@ -305,8 +326,9 @@ def read_docs(sql_dir: Path = SQL_DIR) -> dict[str, dict]:
     for path in sorted(sql_dir.glob("*/_*.yml")):
         layer = path.parent.name
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for model in data.get("models", []):
-            docs[f"{layer}.{model['name']}"] = {
+        for model in data.get("models", []) + data.get("seeds", []):
+            schema = "lexicon" if model in data.get("seeds", []) else layer
+            docs[f"{schema}.{model['name']}"] = {
                 "description": " ".join(str(model.get("description", "")).split()),
                 "columns": {c["name"]: " ".join(str(c.get("description", "")).split()) for c in model.get("columns", [])},
             }

@@ -40,6 +40,10 @@ stg_actor_aliases as (
     select * from staging.stg_actor_aliases
 ),
 
+grammar_words as (
+    select * from lexicon.grammar_words
+),
+
 -- people the article itself introduces with a state ("Kenyan President William Ruto")
 int_article_persons as (
     select *
@@ -222,9 +226,7 @@ with_context as (
         next_2.token_norm as next_2_norm,
         -- the word before the mention, looking past one determiner ("members of the coalition")
         case
-            when prev_1.token_norm in ('the', 'a', 'an', 'its', 'their', 'his', 'her', 'our', 'all', 'eastern', 'western',
-                                       'northern', 'southern', 'central', 'north', 'south', 'east', 'west',
-                                       'neighbouring', 'neighboring', 'mainland')
+            when prev_1.token_norm in (select word from grammar_words where word_list = 'determiners_and_regions')
                 then prev_2.token_norm
             else prev_1.token_norm
         end as governing_word
@@ -263,28 +265,16 @@ roles as (
             (token_start <= 3 and coalesce(next_1_raw, '') in ('–', '—', '-', '(AP)', '(Reuters)', '(AFP)')
              and regexp_matches(coalesce(prev_1_raw, ''), '^\p{Lu}[\p{Lu} .-]+,$'))
             or
-            coalesce(governing_word, '') in ('in', 'at', 'from', 'near', 'outside', 'around', 'into', 'across', 'via',
-                               'visit', 'visiting', 'visited', 'inside', 'throughout')
-            or coalesce(next_1_norm, '') in ('meeting', 'meetings', 'summit', 'summits', 'talks', 'conference',
-                                             'declaration', 'format', 'process', 'region', 'correspondent',
-                                             'bureau', 'time', 'peace', 'war', 'settlement', 'territory',
-                                             'soil', 'ceasefire', 'deal', 'plan')
+            coalesce(governing_word, '') in (select word from grammar_words where word_list = 'place_governors')
+            or coalesce(next_1_norm, '') in (select word from grammar_words where word_list = 'place_followers')
         ) as is_place_use,
-        coalesce(governing_word, '') in (
-            'to', 'for', 'in', 'into', 'at', 'on', 'with', 'against', 'from', 'of', 'about', 'towards',
-            'toward', 'across', 'inside', 'within', 'over', 'than', 'between', 'among', 'by', 'under',
-            'without', 'upon', 'like', 'whether', 'help', 'helping', 'support', 'supporting', 'defend',
-            'defending', 'assist', 'assisting', 'protect', 'protecting', 'including', 'include', 'includes'
-        ) or regexp_matches(coalesce(governing_word, ''), '^\w{3,}ing$') as is_object,
+        coalesce(governing_word, '') in (select word from grammar_words where word_list = 'object_governors') or regexp_matches(coalesce(governing_word, ''), '^\w{3,}ing$') as is_object,
         alias_kind like 'pronoun%' as is_pronoun,
-        (coalesce(next_1_norm, '') in (
-            'said', 'says', 'told', 'stated', 'added', 'noted', 'announced', 'stressed', 'warned', 'wrote',
-            'writes', 'claimed', 'explained', 'insisted', 'declared', 'emphasised', 'emphasized', 'confirmed',
-            'argued', 'tweeted', 'posted', 'continued', 'reiterated', 'underlined', 'pointed', 'highlighted'
-        ) or (coalesce(next_2_norm, '') in ('said', 'says', 'told', 'wrote', 'writes', 'added', 'stressed', 'noted')
-              and coalesce(next_1_norm, '') in ('also', 'then', 'later', 'earlier', 'has', 'had', 'again'))
+        (coalesce(next_1_norm, '') in (select word from grammar_words where word_list = 'reporting_verbs')
+          or (coalesce(next_2_norm, '') in (select word from grammar_words where word_list = 'reporting_verbs_after_adverb')
+              and coalesce(next_1_norm, '') in (select word from grammar_words where word_list = 'reporting_adverbs'))
           or (prev_1_norm = 'to' and prev_2_norm = 'according')
-          or prev_1_norm in ('said', 'says', 'wrote', 'added', 'according')
+          or prev_1_norm in (select word from grammar_words where word_list = 'reporting_before_speaker')
         ) as is_speaker
     from with_context
 ),

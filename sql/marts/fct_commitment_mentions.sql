@@ -28,6 +28,18 @@ dim_articles as (
     select * from marts.dim_articles
 ),
 
+stances as (
+    select * from lexicon.stances
+),
+
+commitment_type_units as (
+    select * from lexicon.commitment_type_units
+),
+
+grammar_words as (
+    select * from lexicon.grammar_words
+),
+
 actors as (
     select * from lexicon.actors
 ),
@@ -39,8 +51,8 @@ mentions_per_actor_and_type as (
         actor_code,
         commitment_type,
         -- within one sentence: refusal or opposition beats a pledge, a pledge beats a hedge
-        arg_max(stance, case stance when 'opposed' then 4 when 'declined' then 3 when 'committed' then 2 else 1 end)
-            as stance,
+        -- (the stances' firmness_rank, sql/seeds/stances.csv)
+        arg_max(int_commitment_stances.stance, stances.firmness_rank::integer) as stance,
         string_agg(distinct rule_id, '+' order by rule_id) as commitment_rule_ids,
         string_agg(distinct stance_rule_ids, '+' order by stance_rule_ids) as stance_rule_ids,
         string_agg(distinct attribution_method, '+' order by attribution_method) as attribution_method,
@@ -48,6 +60,8 @@ mentions_per_actor_and_type as (
         string_agg(distinct cue_text, ' | ' order by cue_text) as cue_text,
         min(cue_start) as cue_start
     from int_commitment_stances
+    inner join stances
+        on stances.stance = int_commitment_stances.stance
     group by all
 ),
 
@@ -62,18 +76,14 @@ article_recipients as (
         row_number() over (
             partition by article_id
             order by any_value(actors.actor_kind) = 'state' desc,
-                     count(*) filter (where governing_word in ('to', 'for', 'in', 'on', 'across', 'into', 'inside',
-                                                                'help', 'helping', 'support', 'supporting', 'defend',
-                                                                'defending', 'assist', 'assisting')) desc,
+                     count(*) filter (where governing_word in (select word from grammar_words where word_list = 'recipient_governors')) desc,
                      actor_code
         ) as recipient_rank
     from int_actor_mentions
     inner join actors using (actor_code)
     where actor_code is not null
     group by article_id, actor_code
-    having count(*) filter (where governing_word in ('to', 'for', 'in', 'on', 'across', 'into', 'inside',
-                                                     'help', 'helping', 'support', 'supporting', 'defend',
-                                                     'defending', 'assist', 'assisting')) > 0
+    having count(*) filter (where governing_word in (select word from grammar_words where word_list = 'recipient_governors')) > 0
 ),
 
 fallback_beneficiaries as (
@@ -113,14 +123,11 @@ explicit_beneficiaries as (
     inner join actors
         on actors.actor_code = int_actor_mentions.actor_code
     where (
-            int_actor_mentions.governing_word in (
-                'to', 'for', 'in', 'on', 'across', 'into', 'inside', 'help', 'helping', 'support', 'supporting',
-                'defend', 'defending', 'assist', 'assisting', 'protect', 'protecting'
-            )
+            int_actor_mentions.governing_word in (select word from grammar_words where word_list = 'beneficiary_governors')
             or (int_actor_mentions.is_possessive and int_actor_mentions.alias_kind <> 'person')
             or int_actor_mentions.alias_kind = 'demonym'
             or (mentions_per_actor_and_type.commitment_type = 'agreement'
-                and int_actor_mentions.governing_word in ('with', 'between'))
+                and int_actor_mentions.governing_word in (select word from grammar_words where word_list = 'agreement_party_governors'))
         )
         and not int_actor_mentions.is_speaker
         and int_actor_mentions.actor_code is not null
@@ -169,12 +176,10 @@ matching_quantities as (
         and int_sentence_quantities.sentence_no = mentions_per_actor_and_type.sentence_no
     where abs(int_sentence_quantities.quantity_position - mentions_per_actor_and_type.cue_start) <= 12
         and (
-        (mentions_per_actor_and_type.commitment_type in ('troop_deployment', 'armed_forces_size')
-            and int_sentence_quantities.unit_family = 'people')
-        or (mentions_per_actor_and_type.commitment_type in ('financial_support', 'reconstruction', 'military_aid', 'security_guarantee')
-            and int_sentence_quantities.unit_family = 'money')
-        or (mentions_per_actor_and_type.commitment_type in ('military_aid', 'air_sea_security')
-            and int_sentence_quantities.unit_family = 'equipment')
+        -- a quantity of a family the type can carry (sql/seeds/commitment_type_units.csv)
+        exists (select 1 from commitment_type_units
+                where commitment_type_units.commitment_type = mentions_per_actor_and_type.commitment_type
+                    and commitment_type_units.unit_family = int_sentence_quantities.unit_family)
         )
     qualify row_number() over (
         partition by mentions_per_actor_and_type.article_id, mentions_per_actor_and_type.sentence_no,

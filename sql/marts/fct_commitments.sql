@@ -19,20 +19,25 @@ actors as (
     select * from lexicon.actors
 ),
 
+stances as (
+    select * from lexicon.stances
+),
+
 mentions_scored as (
     select
         fct_commitment_mentions.*,
         coalesce(original.publisher, 'article:' || fct_commitment_mentions.canonical_article_id) as source_key,
         -- recency first, then firmness: a later statement replaces an earlier one
         coalesce(epoch(fct_commitment_mentions.published), -1e12) * 10
-            + case fct_commitment_mentions.stance
-                when 'opposed' then 4 when 'declined' then 3 when 'committed' then 2 else 1 end
+            + stances.firmness_rank::integer
             as stance_score,
         (fct_commitment_mentions.quantity_value is not null)::integer * 2
             + (fct_commitment_mentions.quantity_text is not null)::integer as quantity_specificity
     from fct_commitment_mentions
     inner join dim_articles as original
         on original.article_id = fct_commitment_mentions.canonical_article_id
+    inner join stances
+        on stances.stance = fct_commitment_mentions.stance
 ),
 
 consolidated as (
