@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from flows.cli.readonly import UserError, connect_read_only, warehouse_path
+from flows.readonly import UserError, connect_read_only, warehouse_path
 from flows.prefect_api import quiet_prefect
 from flows.settings import default
 

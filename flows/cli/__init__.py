@@ -1,5 +1,4 @@
-"""The command line (`commitments`): typer commands in `app`, what they print in `output`, read-only
-access to the published warehouse in `readonly`."""
+"""The command line (`commitments`): typer commands in `app`, what they print in `output`."""
 
 from flows.cli.app import main
 

@@ -17,7 +17,7 @@ import typer
 from typer.exceptions import Abort, Exit, TyperException
 
 from flows.cli.output import format_rows, format_summary
-from flows.cli.readonly import UserError, check_read_only, connect_read_only, warehouse_path
+from flows.readonly import UserError, check_read_only, connect_read_only, warehouse_path
 from flows.prefect_api import prefect_api, quiet_prefect
 from flows.settings import default, make_settings
 
