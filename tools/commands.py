@@ -18,11 +18,11 @@ from flows.settings import default
 
 
 def evaluate(
-    gold: Annotated[str, typer.Option(help="gold CSV (article, actor_code, commitment_type, stance, required, ...)")],
-    warehouse: Annotated[Optional[str], typer.Option(help="published DuckDB file")] = None,
+    gold: Annotated[str, typer.Option(metavar="FILE", help="gold CSV (article, actor_code, commitment_type, stance, required, ...)")],
+    warehouse: Annotated[Optional[str], typer.Option(metavar="FILE", help="published DuckDB file")] = None,
     all_articles: Annotated[bool, typer.Option(
         "--all-articles", help="count facts in articles absent from the gold file as false alarms")] = False,
-    min_f1: Annotated[Optional[float], typer.Option(help="exit 1 when F1 is below this")] = None,
+    min_f1: Annotated[Optional[float], typer.Option(metavar="X", help="exit 1 when F1 is below this")] = None,
 ) -> int:
     """Score the warehouse against a gold CSV: precision, recall, F1 and stance polarity."""
     from tools.evaluate import format_report, read_gold, score
@@ -45,8 +45,8 @@ def evaluate(
 
 def quality(
     corpus: Annotated[Optional[str], typer.Option(
-        help="folder with evaldata.json and pages/ (default: $COMMITMENTS_TRAFILATURA_EVAL)")] = None,
-    limit: Annotated[Optional[int], typer.Option(help="only the first N pages")] = None,
+        metavar="DIR", help="folder with evaldata.json and pages/ (default: $COMMITMENTS_TRAFILATURA_EVAL)")] = None,
+    limit: Annotated[Optional[int], typer.Option(metavar="N", help="only the first N pages")] = None,
 ) -> int:
     """Score HTML cleaning on trafilatura's benchmark pages, beside trafilatura (exit 1 if lower)."""
     from tools.quality import ENV_VAR, evaluate_corpus, format_scores
@@ -64,21 +64,21 @@ def quality(
 
 
 def bench(
-    docs: Annotated[Optional[int], typer.Option(help="number of documents")] = None,
+    docs: Annotated[Optional[int], typer.Option(metavar="N", help="number of documents")] = None,
     kind: Annotated[Literal["html", "news", "text", "mixed"], typer.Option(help=(
         "html: real pages from --pages (else generated pages); news: generated English news pages of about "
         "40 KB around the bundled articles (or, with --pages, around the English texts of those pages); "
         "text: dumps; mixed: half and half"))] = "mixed",
-    workers: Annotated[int, typer.Option(help="cleaning processes")] = default("workers"),
-    batch_size: Annotated[int, typer.Option(help="files per cleaning task")] = default("batch_size"),
-    pages: Annotated[Optional[str], typer.Option(help=(
+    workers: Annotated[int, typer.Option(metavar="N", help="cleaning processes")] = default("workers"),
+    batch_size: Annotated[int, typer.Option(metavar="N", help="files per cleaning task")] = default("batch_size"),
+    pages: Annotated[Optional[str], typer.Option(metavar="DIR", help=(
         "folder of real HTML pages to use as templates (default: $COMMITMENTS_TRAFILATURA_EVAL/pages if set)"))] = None,
-    workdir: Annotated[Optional[str], typer.Option(help="where to build the corpus (default: a temp folder)")] = None,
+    workdir: Annotated[Optional[str], typer.Option(metavar="DIR", help="where to build the corpus (default: a temp folder)")] = None,
     keep: Annotated[bool, typer.Option("--keep", help="keep the corpus and warehouse")] = False,
-    yardstick_docs: Annotated[Optional[int], typer.Option(help=(
+    yardstick_docs: Annotated[Optional[int], typer.Option(metavar="K", help=(
         "time the yardstick on a seeded random sample of this many of the documents (default: all; at "
         "100,000 documents all of them take about an hour)"))] = None,
-    model_sentences: Annotated[Optional[str], typer.Option(help="time the SQL models alone on N[,M...] sentences")] = None,
+    model_sentences: Annotated[Optional[str], typer.Option(metavar="N[,M...]", help="time the SQL models alone on N[,M...] sentences")] = None,
 ) -> int:
     """Benchmark the flow against trafilatura alone: N distinct documents, the flow, a rerun and the
     yardstick (trafilatura alone, one process) in one run; seconds, docs/s, shares and peak RSS."""

@@ -25,10 +25,10 @@ app = typer.Typer(name="commitments", no_args_is_help=True, rich_markup_mode=Non
                   pretty_exceptions_enable=False, context_settings={"help_option_names": ["-h", "--help"]},
                   help="Who has committed to what: build and query a commitments warehouse from news articles.")
 
-RawDir = Annotated[Optional[str], typer.Option("--raw-dir", help="folder of raw articles (default: raw/)")]
+RawDir = Annotated[Optional[str], typer.Option("--raw-dir", metavar="DIR", help="folder of raw articles (default: raw/)")]
 Warehouse = Annotated[Optional[str], typer.Option(
-    "--warehouse", help="published DuckDB file (default: warehouse/commitments.duckdb)")]
-Workers = Annotated[int, typer.Option("--workers", help="cleaning processes")]
+    "--warehouse", metavar="FILE", help="published DuckDB file (default: warehouse/commitments.duckdb)")]
+Workers = Annotated[int, typer.Option("--workers", metavar="N", help="cleaning processes")]
 TableFormat = Annotated[Literal["table", "csv", "json", "markdown"], typer.Option("--format", help="output format")]
 Verbose = Annotated[bool, typer.Option("--verbose", help="show Prefect's logs")]
 
@@ -56,14 +56,14 @@ DISK_WORDS = ("No space left on device", "Read-only file system", "Disk quota ex
 def run(
     raw_dir: RawDir = None,
     warehouse: Warehouse = None,
-    batch_size: Annotated[int, typer.Option(help="files per cleaning task")] = default("batch_size"),
+    batch_size: Annotated[int, typer.Option(metavar="N", help="files per cleaning task")] = default("batch_size"),
     workers: Workers = default("workers"),
     task_runner_kind: Annotated[Literal["process", "dask"], typer.Option(
         "--task-runner", help="where cleaning batches run: local processes or a Dask cluster")] = "process",
     dask_address: Annotated[Optional[str], typer.Option(
-        help="tcp://HOST:PORT of a Dask scheduler (default with --task-runner dask: a temporary LocalCluster "
+        metavar="tcp://HOST:PORT", help="tcp://HOST:PORT of a Dask scheduler (default with --task-runner dask: a temporary LocalCluster "
              "of --workers processes)")] = None,
-    timeout: Annotated[float, typer.Option(help="seconds allowed to clean one document")] = default("doc_timeout_s"),
+    timeout: Annotated[float, typer.Option(metavar="S", help="seconds allowed to clean one document")] = default("doc_timeout_s"),
     wait: Annotated[bool, typer.Option("--wait", help="wait for a run in progress instead of exiting")] = False,
     rehash: Annotated[bool, typer.Option(
         "--rehash", help="read every raw file again instead of trusting unchanged stats (size, mtime, ctime, "
@@ -112,7 +112,7 @@ def run(
 
 @app.command()
 def serve(
-    cron: Annotated[str, typer.Option(help='cron schedule ("0 * * * *": hourly)')] = "0 * * * *",
+    cron: Annotated[str, typer.Option(metavar="CRON", help='cron schedule ("0 * * * *": hourly)')] = "0 * * * *",
     raw_dir: RawDir = None,
     warehouse: Warehouse = None,
     workers: Workers = default("workers"),
@@ -146,8 +146,8 @@ def serve(
 
 @app.command()
 def sql(
-    query: Annotated[Optional[str], typer.Argument(help="the SQL text")] = None,
-    file: Annotated[Optional[str], typer.Option("--file", help="read the SQL from a file")] = None,
+    query: Annotated[Optional[str], typer.Argument(metavar="QUERY", help="the SQL text")] = None,
+    file: Annotated[Optional[str], typer.Option("--file", metavar="FILE", help="read the SQL from a file")] = None,
     fmt: TableFormat = "table",
     warehouse: Warehouse = None,
 ) -> int:
@@ -202,7 +202,7 @@ def tables(fmt: TableFormat = "table", warehouse: Warehouse = None) -> int:
 
 @app.command()
 def export(
-    out: Annotated[str, typer.Option("--out", help="output folder")],
+    out: Annotated[str, typer.Option("--out", metavar="DIR", help="output folder")],
     fmt: Annotated[Literal["parquet", "csv"], typer.Option("--format", )] = "parquet",
     warehouse: Warehouse = None,
 ) -> int:
@@ -227,8 +227,8 @@ def export(
 @app.command()
 def report(
     warehouse: Warehouse = None,
-    out: Annotated[Optional[str], typer.Option(help="output file (default: warehouse/reports/latest.html)")] = None,
-    run_id: Annotated[Optional[str], typer.Option(help="report on this run (default: the latest)")] = None,
+    out: Annotated[Optional[str], typer.Option(metavar="FILE", help="output file (default: warehouse/reports/latest.html)")] = None,
+    run_id: Annotated[Optional[str], typer.Option(metavar="RUN_ID", help="report on this run (default: the latest)")] = None,
 ) -> int:
     """Regenerate the HTML data-quality report from a published warehouse."""
     from flows.report.render import render_report
