@@ -91,6 +91,19 @@ def test_his_country_is_the_reporters_state():
     assert not {f for f in facts(con) if f[0] == "CHL"}
 
 
+@pytest.mark.parametrize("reporter,state", [
+    ("Peru's foreign minister", "PER"),
+    ("Indonesia's parliament speaker Amir Hasan", "IDN"),
+    ("Chile's State Council's chairman Pablo Rojas", "CHL"),
+])
+def test_his_country_is_the_state_the_reporter_speaks_for(reporter, state):
+    con = one(f"{reporter} said on Monday his country pledged $40 million to rebuild schools in the region.")
+    assert (state, "financial_support", "committed") in facts(con)
+    mention = con.execute("select dependency_path from marts.fct_commitment_mentions where actor_code = ? "
+                          "and commitment_type = 'financial_support'", [state]).fetchone()[0]
+    assert "<ccomp said >nsubj" in mention and ">poss" in mention
+
+
 def test_subjects_of_a_reporting_verb_stand_for_they():
     con = one("Ecuador and Uruguay both declared they would not deploy troops to the mission.")
     assert {("ECU", "troop_deployment", "declined"), ("URY", "troop_deployment", "declined")} <= facts(con)

@@ -229,6 +229,26 @@ mapped as (
     group by member_tokens.article_id, member_tokens.sentence_no, member_tokens.cue_id, int_actor_mentions.token_start
 ),
 
+-- a reporter token with the tokens that name it: itself, its name parts and possessors, three levels
+-- down ("Ghana's finance minister", "Oman's State Council's chairman Yahya Al-Mundari")
+reporter_parts as (
+    with recursive parts (article_id, sentence_no, member_no, token_no, ws_token_no, via, depth) as (
+        select article_id, sentence_no, token_no, token_no, ws_token_no, '', 0
+        from sentence_tokens
+        union all
+        select parts.article_id, parts.sentence_no, parts.member_no, part.token_no, part.ws_token_no,
+               parts.via || ' >' || part.dep || ' ' || part.token_text, parts.depth + 1
+        from parts
+        inner join sentence_tokens as part
+            on part.article_id = parts.article_id
+            and part.sentence_no = parts.sentence_no
+            and part.head_no = parts.token_no
+            and part.dep in ('compound', 'amod', 'appos', 'poss')
+        where parts.depth < 3
+    )
+    select article_id, sentence_no, member_no, ws_token_no, via from parts
+),
+
 -- "Lula said his country will not provide", "Belgium said it would send": a pronoun subject of a
 -- reported clause stands for the subject of the reporting verb (the ccomp's head)
 reporting_subjects as (
@@ -237,7 +257,8 @@ reporting_subjects as (
         nearest_subject.sentence_no,
         nearest_subject.cue_id,
         reporter.ws_token_no,
-        nearest_subject.path || ' <ccomp ' || reporting_verb.token_text || ' >nsubj ' || reporter.token_text as path
+        nearest_subject.path || ' <ccomp ' || reporting_verb.token_text || ' >nsubj ' || reporter_member.token_text
+            || reporter.via as path
     from nearest_subject
     inner join sentence_tokens as predicate
         on predicate.article_id = nearest_subject.article_id
@@ -259,12 +280,12 @@ reporting_subjects as (
         and reporter_member.sentence_no = reporter_head.sentence_no
         and (reporter_member.token_no = reporter_head.token_no
              or (reporter_member.head_no = reporter_head.token_no and reporter_member.dep = 'conj'))
-    -- each with its name parts ("Brazilian President Luiz Inacio Lula da Silva")
-    inner join sentence_tokens as reporter
+    -- each with its name parts ("Brazilian President Luiz Inacio Lula da Silva") and the state or body
+    -- it speaks for ("Ghana's finance minister", "Oman's State Council's chairman")
+    inner join reporter_parts as reporter
         on reporter.article_id = reporter_member.article_id
         and reporter.sentence_no = reporter_member.sentence_no
-        and (reporter.token_no = reporter_member.token_no
-             or (reporter.head_no = reporter_member.token_no and reporter.dep in ('compound', 'amod', 'appos')))
+        and reporter.member_no = reporter_member.token_no
 ),
 
 reporter_mentions as (
