@@ -17,6 +17,10 @@
 create or replace table intermediate.int_commitment_cues_attributed as
 with
 
+grammar_words as (
+    select * from lexicon.grammar_words
+),
+
 int_cue_matches as (
     select * from intermediate.int_cue_matches
 ),
@@ -411,8 +415,7 @@ withdrawals as (
     select distinct article_id, sentence_no
     from int_sentence_tokens
     where token_norm like 'withdr%' or token_norm like 'evacuat%' or token_norm like 'expel%'
-        or token_norm in ('pull', 'pulls', 'pulled', 'pulling', 'retreat', 'retreated', 'leave', 'leaves',
-                          'left', 'leaving', 'fled', 'flee', 'return', 'returned', 'returning', 'repatriated')
+        or token_norm in (select word from grammar_words where word_list = 'withdrawal_verbs')
 ),
 
 attributed_to_source as (
@@ -450,7 +453,7 @@ agreement_parties as (
         on party.article_id = commitment_cues.article_id
         and party.sentence_no = commitment_cues.sentence_no
         and party.token_start between commitment_cues.cue_start + 1 and commitment_cues.cue_end + 3
-        and party.governing_word in ('with', 'between')
+        and party.governing_word in (select word from grammar_words where word_list = 'agreement_party_governors')
         and not party.is_pronoun
     inner join int_actor_mentions_chained as party_chain
         on party_chain.article_id = party.article_id

@@ -13,6 +13,10 @@ stg_articles as (
     select * from staging.stg_articles
 ),
 
+grammar_words as (
+    select * from lexicon.grammar_words
+),
+
 extractable_sentences as (
     select
         stg_sentences.article_id,
@@ -75,18 +79,8 @@ classified as (
             else token_clean
         end as match_clean,
         regexp_matches(token_clean, '^[A-ZÀ-ÖØ-Þ]') as is_capitalised,
-        token_norm in (
-            'forces', 'force', 'troops', 'soldiers', 'army', 'navy', 'military', 'government', 'officials',
-            'official', 'president', 'prime', 'minister', 'ministers', 'chancellor', 'leader', 'leaders',
-            'envoy', 'envoys', 'delegation', 'diplomats', 'diplomat', 'authorities', 'side', 'parliament',
-            'lawmakers', 'counterpart', 'counterparts', 'representatives', 'spokesperson', 'spokesman',
-            'spokeswoman', 'foreign', 'defence', 'defense', 'administration', 'cabinet', 'ambassador',
-            'general', 'commander', 'commanders', 'officers', 'peacekeepers', 'personnel', 'partners',
-            'allies', 'air', 'naval', 'contingent', 'units', 'jets', 'warships', 'instructors', 'chief',
-            'head', 'king', 'queen', 'premier', 'secretary', 'negotiators', 'team', 'foreign minister'
-        ) as is_agent_noun,
-        token_norm in ('and', 'or', 'partner', 'other', 'allied', 'fellow', 'the', 'armed', 'top', 'special')
-            as is_filler_word
+        token_norm in (select word from grammar_words where word_list = 'agent_nouns') as is_agent_noun,
+        token_norm in (select word from grammar_words where word_list = 'filler_words') as is_filler_word
     from normalised
 ),
 
@@ -101,14 +95,8 @@ with_context as (
         sum(case
             -- a dash ends a coordination ("NAIROBI, Kenya – Uganda and Tanzania")
             when token_raw in ('–', '—', '-') then 1
-            when is_capitalised
-                or token_norm in (
-                    '', 'and', 'or', 'nor', 'neither', 'as', 'well', 'both', 'the', 'its', 'their', 'of', 'other', 'fellow',
-                    'along', 'together', 'plus', 'president', 'prime', 'minister', 'chancellor', 'leader',
-                    'foreign', 'defence', 'defense', 'envoy', 'special', 'secretary', 'general', 'top',
-                    'spokesperson', 'spokesman', 'spokeswoman', 'head', 'chief', 'counterpart', 'mr', 'mrs',
-                    'ms', 'dr', 'state', 'deputy', 'senior', 'then', 'former', 'new', 'his', 'her'
-                ) then 0
+            when is_capitalised or token_norm = ''
+                or token_norm in (select word from grammar_words where word_list = 'coordination_links') then 0
             else 1
         end) over (partition by article_id, sentence_no order by token_no
                    rows between unbounded preceding and current row) as n_link_blockers_through
