@@ -374,3 +374,19 @@ def test_a_promise_is_a_pledge():
     con = one("The donors met in Doha on Sunday. Qatar promised $20 million to Sudan for food aid, and Canada "
               "promised 300 police officers for the mission. Turkey vowed to send armed drones to the army.")
     assert {("QAT", "financial_support"), ("CAN", "troop_deployment"), ("TUR", "military_aid")} <= pairs(con)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # a pledge of units is a deployment, in any decade's wording
+    ("Nigeria pledged a battalion of 800 men to the regional force in Liberia.", ("NGA", "troop_deployment", "committed")),
+    # a naval or air base built or run for a state is military infrastructure
+    ("China agreed to build a naval base in Djibouti, officials in Beijing said.",
+     ("CHN", "military_infrastructure", "committed")),
+    # training another state's forces is military aid, whoever the trainees are
+    ("India will train Afghan army officers at its military academies.", ("IND", "military_aid", "committed")),
+    # denying an act is no commitment to it
+    ("Iran denied supplying weapons to the rebels in Yemen.", ("IRN", "military_aid", "declined")),
+])
+def test_general_wordings_of_units_bases_training_and_denials(sentence, expected):
+    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    assert expected in facts(con)
