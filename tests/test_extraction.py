@@ -390,3 +390,35 @@ def test_a_promise_is_a_pledge():
 def test_general_wordings_of_units_bases_training_and_denials(sentence, expected):
     con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
     assert expected in facts(con)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Pakistan offered to send a company of military engineers to the UN mission in Somalia.",
+     {("PAK", "troop_deployment", "committed")}),
+    # leading a mission commits the leader, not only the mission's organisation
+    ("Brazil will lead the UN stabilization mission in Haiti with 1,200 troops.", {("BRA", "troop_deployment", "committed")}),
+    ("Moscow vowed to keep its troops in Transnistria.", {("RUS", "troop_deployment", "committed")}),
+    ("The Chinese foreign ministry said Beijing opposes any foreign military presence in the South China Sea.",
+     {("CHN", "troop_deployment", "opposed")}),
+    ("The Indian navy will escort merchant vessels through the Gulf of Aden.", {("IND", "air_sea_security", "committed")}),
+    ("Qatar pledged to rebuild 10,000 homes destroyed in the war.", {("QAT", "reconstruction", "committed")}),
+    ("Thailand has agreed to host a regional counter-terrorism training centre.",
+     {("THA", "military_infrastructure", "committed")}),
+    ("The Nigerian-led force will include troops from Niger, Chad and Cameroon.",
+     {("NER", "troop_deployment", "committed"), ("TCD", "troop_deployment", "committed"),
+      ("CMR", "troop_deployment", "committed")}),
+    # a state's office holder with a title of several words speaks for the state
+    ("Saudi Arabia's crown prince promised $2 billion in aid to Pakistan.", {("SAU", "financial_support", "committed")}),
+    ("Oman's sultan offered to fund the rebuilding of the port.", {("OMN", "financial_support", "committed")}),
+    ("Kenya's deputy president said Nairobi would send 500 police officers to Haiti.",
+     {("KEN", "troop_deployment", "committed")}),
+])
+def test_wordings_from_other_regions_and_decades(sentence, expected):
+    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    assert expected <= facts(con)
+
+
+def test_a_states_interest_is_not_its_office_holder():
+    con = one("Regional news\n\nKenya's national interest is served by sending troops abroad, analysts said. "
+              "Officials gave no further details on Tuesday.")
+    assert not {f for f in facts(con) if f[0] == "KEN"}
