@@ -60,7 +60,8 @@ def test_every_type_named_in_sql_is_a_seed_row():
 
 def test_units_cover_only_known_types_and_families():
     assert {r["commitment_type"] for r in TABLES["commitment_type_units"]} <= TYPES
-    assert {r["unit_family"] for r in TABLES["commitment_type_units"]} <= {"people", "money", "equipment"}
+    families = {r["unit_family"] for r in TABLES["quantity_units"]} | {"equipment"}
+    assert {r["unit_family"] for r in TABLES["commitment_type_units"]} <= families
 
 
 def test_a_unit_row_for_an_unknown_type_fails_the_load(seeds_copy):
@@ -102,3 +103,9 @@ def test_every_seed_is_documented_column_by_column():
         header = (SEEDS / f"{seed['name']}.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
         assert [c["name"] for c in seed["columns"]] == header, seed["name"]
         assert all(c["description"].strip() for c in seed["columns"])
+
+
+def test_a_unit_family_no_quantity_unit_has_fails_the_load(seeds_copy):
+    line = append_row(seeds_copy / "commitment_type_units.csv", {"commitment_type": "military_aid", "unit_family": "fuel"})
+    with pytest.raises(LexiconError, match=rf"commitment_type_units.csv line {line}: unknown unit_family 'fuel'"):
+        read_seeds(seeds_copy)

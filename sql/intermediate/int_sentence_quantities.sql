@@ -15,6 +15,10 @@ int_sentence_tokens as (
     select distinct article_id, sentence_no from intermediate.int_sentence_tokens
 ),
 
+quantity_units as (
+    select * from lexicon.quantity_units
+),
+
 extractable_sentences as (
     select stg_sentences.*
     from stg_sentences
@@ -92,16 +96,15 @@ final as (
         quantity_no,
         trim(replace(replace(replace(quantity_lc, '"', ''), '“', ''), '”', '')) as quantity_text,
         base_number * multiplier as quantity_value,
-        quantity_unit,
-        case
-            when quantity_unit in ('EUR', 'USD', 'GBP', 'JPY', 'PLN', 'NOK/SEK/DKK', 'CHF', 'CAD', 'AUD') then 'money'
-            when quantity_unit in ('troops', 'personnel') then 'people'
-            else 'equipment'
-        end as unit_family,
+        parsed.quantity_unit,
+        -- the unit's family (sql/seeds/quantity_units.csv); any other unit counts pieces of equipment
+        coalesce(quantity_units.unit_family, 'equipment') as unit_family,
         case when trim(regexp_extract(substr(sentence_lc, 1, quantity_offset - 1), '(.*\S)', 1)) = '' then 0
              else len(string_split_regex(trim(substr(sentence_lc, 1, quantity_offset - 1)), '\s+'))
         end as quantity_position
     from parsed
+    left join quantity_units
+        on quantity_units.quantity_unit = parsed.quantity_unit
 )
 
 select * from final;
