@@ -422,3 +422,20 @@ def test_a_states_interest_is_not_its_office_holder():
     con = one("Regional news\n\nKenya's national interest is served by sending troops abroad, analysts said. "
               "Officials gave no further details on Tuesday.")
     assert not {f for f in facts(con) if f[0] == "KEN"}
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Indonesia said it has no intention of sending troops.", ("IDN", "troop_deployment", "declined")),
+    ("Zambia is yet to decide whether to send troops to the mission.", ("ZMB", "troop_deployment", "conditional")),
+    # opposing someone else's arms deliveries is opposition to that aid
+    ("China condemned the arms sales to Taiwan.", ("CHN", "military_aid", "opposed")),
+])
+def test_stance_wordings_no_intention_undecided_and_condemning_arms_sales(sentence, expected):
+    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    assert expected in facts(con)
+
+
+def test_arms_sales_alone_are_no_commitment_of_anyone():
+    con = one("Regional news\n\nArms sales to the region rose last year, a research institute reported. "
+              "Officials gave no further details on Tuesday.")
+    assert not {f for f in facts(con) if f[1] == "military_aid"}
