@@ -439,3 +439,14 @@ def test_arms_sales_alone_are_no_commitment_of_anyone():
     con = one("Regional news\n\nArms sales to the region rose last year, a research institute reported. "
               "Officials gave no further details on Tuesday.")
     assert not {f for f in facts(con) if f[1] == "military_aid"}
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Saudi Arabia deposited $5 billion in Egypt's central bank to shore up its reserves.",
+     {("SAU", "financial_support", "committed")}),
+    ("The Netherlands and Belgium will jointly patrol the North Sea.",
+     {("NLD", "air_sea_security", "committed"), ("BEL", "air_sea_security", "committed")}),
+])
+def test_deposits_are_money_and_patrolling_a_sea_is_sea_security(sentence, expected):
+    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    assert expected <= facts(con)
