@@ -450,3 +450,16 @@ def test_arms_sales_alone_are_no_commitment_of_anyone():
 def test_deposits_are_money_and_patrolling_a_sea_is_sea_security(sentence, expected):
     con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
     assert expected <= facts(con)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("The EU will pay the salaries of the African Union troops in Somalia.", ("EU", "financial_support", "committed")),
+    ("NATO will deploy additional battlegroups to Slovakia and Hungary.", ("NATO", "troop_deployment", "committed")),
+    ("Beijing has denied plans to build a military base in Cambodia.", ("CHN", "military_infrastructure", "declined")),
+    ("Colombia will not hand over its Russian-made helicopters to Ukraine.", ("COL", "military_aid", "declined")),
+    # arms sales are military aid (the contract's military_aid covers deliveries, whoever pays)
+    ("Turkey agreed to sell 40 F-16 fighter jets to Indonesia.", ("TUR", "military_aid", "committed")),
+])
+def test_salaries_battlegroups_denied_plans_helicopters_and_arms_sales(sentence, expected):
+    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    assert expected in facts(con)
