@@ -463,3 +463,25 @@ def test_deposits_are_money_and_patrolling_a_sea_is_sea_security(sentence, expec
 def test_salaries_battlegroups_denied_plans_helicopters_and_arms_sales(sentence, expected):
     con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
     assert expected in facts(con)
+
+
+@pytest.mark.parametrize("sentence,expected,not_expected", [
+    ("The United States will provide more weapons to Ukrainian forces.", ("USA", "military_aid", "committed"),
+     ("USA", "troop_deployment")),
+    ("Uganda has offered to train Somali soldiers.", ("UGA", "military_aid", "committed"), ("UGA", "troop_deployment")),
+    ("Britain will supply ammunition to Kurdish troops.", ("GBR", "military_aid", "committed"),
+     ("GBR", "troop_deployment")),
+])
+def test_troops_that_receive_aid_are_not_a_deployment_by_the_giver(sentence, expected, not_expected):
+    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    assert expected in facts(con) and not_expected not in pairs(con)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("France will send 300 troops to support Malian forces.", ("FRA", "troop_deployment", "committed")),
+    ("Portugal and Spain are promising to send forces.", ("ESP", "troop_deployment", "committed")),
+    ("Japan is ready to send its self-defense forces.", ("JPN", "troop_deployment", "conditional")),
+])
+def test_a_deployments_own_troops_are_still_a_deployment(sentence, expected):
+    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    assert expected in facts(con)

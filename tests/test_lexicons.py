@@ -21,6 +21,12 @@ def matches(pattern: str, text: str) -> bool:
     return RE2.execute("select regexp_matches(?, ?)", [text.lower().replace("’", "'"), pattern]).fetchone()[0]
 
 
+def extract(pattern: str, text: str) -> str:
+    """The first match of the pattern in the text, as int_cue_matches takes it ('' for none)."""
+    found = RE2.execute("select regexp_extract(?, ?)", [text.lower().replace("’", "'"), pattern]).fetchone()[0]
+    return found or ""
+
+
 def token_norms(text: str) -> list[str]:
     return [t.strip(".,;:!?\"'“”()[]").lower() for t in text.replace("’", "'").split()]
 
@@ -32,7 +38,15 @@ def test_cue_pattern_matches_its_example(name, row):
 
 @pytest.mark.parametrize("name,row", CUE_ROWS, ids=[r["rule_id"] for _, r in CUE_ROWS])
 def test_cue_pattern_does_not_match_its_counter_example(name, row):
-    assert not matches(row["pattern"], row["counter_example"])
+    """Either the pattern does not match it, or the match is one the rule's exclude_pattern drops."""
+    found = extract(row["pattern"], row["counter_example"])
+    assert not found or (row.get("exclude_pattern") and matches(row["exclude_pattern"], found))
+
+
+@pytest.mark.parametrize("name,row", CUE_ROWS, ids=[r["rule_id"] for _, r in CUE_ROWS])
+def test_the_exclusion_never_drops_the_rules_own_example(name, row):
+    if row.get("exclude_pattern"):
+        assert not matches(row["exclude_pattern"], extract(row["pattern"], row["example"]))
 
 
 @pytest.mark.parametrize("name,row", CUE_ROWS, ids=[r["rule_id"] for _, r in CUE_ROWS])
@@ -84,7 +98,15 @@ def append_row(path, row: dict) -> int:
 def test_invalid_regex_fails_with_file_line_and_reason(seeds_copy):
     line = append_row(seeds_copy / "stance_cues.csv", {"rule_id": "BAD1", "stance": "declined", "priority": "30",
                                                          "keywords": "not", "pattern": "(unclosed"})
-    with pytest.raises(LexiconError, match=rf"stance_cues.csv line {line}: invalid regex in rule BAD1"):
+    with pytest.raises(LexiconError, match=rf"stance_cues.csv line {line}: invalid regex in pattern of rule BAD1"):
+        read_seeds(seeds_copy)
+
+
+def test_an_invalid_exclude_pattern_fails_with_file_line_and_reason(seeds_copy):
+    line = append_row(seeds_copy / "commitment_cues.csv", {
+        "rule_id": "BAD2", "commitment_type": "military_aid", "keywords": "send", "pattern": r"\bsend\b",
+        "exclude_pattern": "(unclosed", "max_actor_gap": "5", "example": "they send arms", "counter_example": "x"})
+    with pytest.raises(LexiconError, match=rf"commitment_cues.csv line {line}: invalid regex in exclude_pattern of rule BAD2"):
         read_seeds(seeds_copy)
 
 

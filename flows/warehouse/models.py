@@ -56,6 +56,8 @@ class SeedSpec:
     columns: tuple[str, ...]
     key: str | None = None
     regex_column: str | None = None
+    # an optional second regex: a match of the rule that also matches it is dropped
+    exclude_column: str | None = None
     # a generated seed whose rows join a hand-kept one in the same lexicon table
     merge_into: str | None = None
 
@@ -72,9 +74,9 @@ SEEDS = [
     SeedSpec("commitment_type_units", ("commitment_type", "unit_family")),
     SeedSpec("grammar_words", ("word_list", "word")),
     SeedSpec("actor_aliases", ("alias", "actor_code", "alias_kind", "match_case", "note")),
-    SeedSpec("commitment_cues", ("rule_id", "commitment_type", "keywords", "pattern", "max_actor_gap",
+    SeedSpec("commitment_cues", ("rule_id", "commitment_type", "keywords", "pattern", "exclude_pattern", "max_actor_gap",
                                  "only_with_stance", "type_from_article", "example", "counter_example"),
-             key="rule_id", regex_column="pattern"),
+             key="rule_id", regex_column="pattern", exclude_column="exclude_pattern"),
     SeedSpec("stance_cues", ("rule_id", "stance", "priority", "keywords", "pattern", "example", "counter_example"),
              key="rule_id", regex_column="pattern"),
     SeedSpec("condition_cues", ("rule_id", "keywords", "pattern", "example", "counter_example"),
@@ -208,13 +210,17 @@ def _check_patterns(tables: dict[str, list[dict]]) -> None:
             if not spec.regex_column:
                 continue
             for row in tables[spec.name]:
-                try:
-                    con.execute("select regexp_matches('', ?)", [row[spec.regex_column]])
-                except duckdb.Error as exc:
-                    reason = str(exc).splitlines()[0]
-                    raise LexiconError(
-                        f"sql/seeds/{spec.name}.csv line {row['_line']}: invalid regex in rule {row.get('rule_id')}: {reason}"
-                    ) from None
+                for column in (spec.regex_column, spec.exclude_column):
+                    if not column or (column == spec.exclude_column and not row[column]):
+                        continue
+                    try:
+                        con.execute("select regexp_matches('', ?)", [row[column]])
+                    except duckdb.Error as exc:
+                        reason = str(exc).splitlines()[0]
+                        raise LexiconError(
+                            f"sql/seeds/{spec.name}.csv line {row['_line']}: invalid regex in {column} of rule "
+                            f"{row.get('rule_id')}: {reason}"
+                        ) from None
     finally:
         con.close()
 

@@ -2,11 +2,14 @@
 -- Grain: one row per (article_id, sentence_no, rule_id, cue_start): each match of a cue rule
 -- (commitment type, stance or condition); cue_start / cue_end are the token positions of the match.
 -- Purpose: every lexicon hit with its span, for the candidates of intermediate.int_cue_candidates.
--- for each: select rule_id as cue_rule_id, pattern as cue_pattern from staging.stg_cue_rules order by rule_id
+-- for each: select rule_id as cue_rule_id, pattern as cue_pattern, exclude_pattern as cue_exclude from staging.stg_cue_rules order by rule_id
 -- The runner creates the table once, then runs the insert once per rule with the variables above set,
 -- so each pattern is a constant compiled once (a pattern read from a column is compiled for every row).
 -- In the duckdb CLI: set variable cue_rule_id = 'TD01';
 --   set variable cue_pattern = (select pattern from staging.stg_cue_rules where rule_id = 'TD01');
+--   set variable cue_exclude = (select exclude_pattern from staging.stg_cue_rules where rule_id = 'TD01');
+-- A match that also matches the rule's exclude_pattern is dropped ("provide weapons to Ukrainian forces"
+-- is no deployment of forces).
 create or replace table intermediate.int_cue_matches (
     article_id varchar,
     sentence_no integer,
@@ -61,6 +64,7 @@ located as (
         strpos(sentence_lc, matched_lc) as match_offset
     from confirmed
     where matched_lc <> ''
+        and (getvariable('cue_exclude') = '' or not regexp_matches(matched_lc, getvariable('cue_exclude')))
 ),
 
 with_prefixes as (

@@ -24,16 +24,17 @@ unioned as (
         0 as priority,
         keywords,
         pattern,
+        coalesce(exclude_pattern, '') as exclude_pattern,
         cast(max_actor_gap as integer) as max_actor_gap,
         nullif(only_with_stance, '') as only_with_stance,
         -- "France will participate": the type is the article's (the mission it is about)
         coalesce(type_from_article, '') = '1' as is_type_from_article
     from commitment_cues
     union all
-    select 'stance', rule_id, stance, cast(priority as integer), keywords, pattern, null, null, false
+    select 'stance', rule_id, stance, cast(priority as integer), keywords, pattern, '', null, null, false
     from stance_cues
     union all
-    select 'condition', rule_id, null, 0, keywords, pattern, null, null, false
+    select 'condition', rule_id, null, 0, keywords, pattern, '', null, null, false
     from condition_cues
 ),
 
