@@ -485,3 +485,18 @@ def test_troops_that_receive_aid_are_not_a_deployment_by_the_giver(sentence, exp
 def test_a_deployments_own_troops_are_still_a_deployment(sentence, expected):
     con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
     assert expected in facts(con)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Norway will chair the committee overseeing the truce between the two sides.",
+     {("NOR", "ceasefire_monitoring", "committed")}),
+    ("Malaysia will lead the international monitoring team in Mindanao.", {("MYS", "ceasefire_monitoring", "committed")}),
+    ("France promised to defend the UAE in case of attack under a 2009 agreement.",
+     {("FRA", "security_guarantee", "committed")}),
+    # a mutual-defence clause is a guarantee by every party
+    ("Russia and North Korea signed a treaty obliging each to provide military assistance if the other is attacked.",
+     {("RUS", "security_guarantee", "committed"), ("PRK", "security_guarantee", "committed")}),
+])
+def test_overseeing_truces_monitoring_teams_and_defence_if_attacked(sentence, expected):
+    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    assert expected <= facts(con)
