@@ -500,3 +500,22 @@ def test_a_deployments_own_troops_are_still_a_deployment(sentence, expected):
 def test_overseeing_truces_monitoring_teams_and_defence_if_attacked(sentence, expected):
     con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
     assert expected <= facts(con)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # the possessor or demonym of an act noun is its actor
+    ("Kenya's decision to send 1,000 police officers to Haiti was challenged in court.",
+     ("KEN", "troop_deployment", "committed")),
+    ("The Kenyan offer to send police officers to Haiti was accepted.", ("KEN", "troop_deployment", "committed")),
+    # materiel delivered, in the passive, by its giver
+    ("Ten F-16 jets were delivered to Jordan by the Netherlands.", ("NLD", "military_aid", "committed")),
+])
+def test_act_nouns_and_passive_deliveries_name_their_actor(sentence, expected):
+    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    assert expected in facts(con)
+
+
+def test_a_states_decision_about_something_else_commits_it_to_nothing():
+    con = one("Regional news\n\nKenya's decision to raise fuel taxes was challenged in court. "
+              "Officials gave no further details on Tuesday.")
+    assert not {f for f in facts(con) if f[0] == "KEN"}

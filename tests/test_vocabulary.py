@@ -91,7 +91,10 @@ def test_every_grammar_word_list_the_sql_reads_exists_and_every_list_is_read():
     lists = {r["word_list"] for r in TABLES["grammar_words"]}
     read = set()
     for path in SQL_FILES:
-        read |= set(re.findall(r"word_list\s*=\s*'([a-z_]+)'", path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        read |= set(re.findall(r"word_list\s*=\s*'([a-z_]+)'", text))
+        for names in re.findall(r"word_list\s+in\s*\(([^)]*)\)", text):
+            read |= set(re.findall(r"'([a-z_]+)'", names))
     assert read == lists
 
 

@@ -79,7 +79,8 @@ classified as (
             else token_clean
         end as match_clean,
         regexp_matches(token_clean, '^[A-ZÀ-ÖØ-Þ]') as is_capitalised,
-        token_norm in (select word from grammar_words where word_list = 'agent_nouns') as is_agent_noun,
+        -- "Kenyan troops", "Kenya's president"; and "Kenya's decision to send", "the Kenyan offer to"
+        token_norm in (select word from grammar_words where word_list in ('agent_nouns', 'act_nouns')) as is_agent_noun,
         token_norm in (select word from grammar_words where word_list = 'filler_words') as is_filler_word
     from normalised
 ),
