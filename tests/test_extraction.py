@@ -519,3 +519,16 @@ def test_a_states_decision_about_something_else_commits_it_to_nothing():
     con = one("Regional news\n\nKenya's decision to raise fuel taxes was challenged in court. "
               "Officials gave no further details on Tuesday.")
     assert not {f for f in facts(con) if f[0] == "KEN"}
+
+
+@pytest.mark.parametrize("sentence,expected,not_expected", [
+    ("The deployment of Rwandan troops to Mozambique began in July.", {("RWA", "troop_deployment", "committed")}, set()),
+    # the host that approves a deployment is not its deployer
+    ("Mozambique approved the deployment of Rwandan troops.", {("RWA", "troop_deployment", "committed")},
+     {("MOZ", "troop_deployment")}),
+    ("The dispatch of 800 Egyptian and Tanzanian soldiers was delayed.",
+     {("EGY", "troop_deployment", "committed"), ("TZA", "troop_deployment", "committed")}, set()),
+])
+def test_the_demonym_of_deployed_troops_names_the_deployer(sentence, expected, not_expected):
+    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    assert expected <= facts(con) and not (not_expected & pairs(con))

@@ -401,13 +401,39 @@ sources as (
         on contribution.article_id = from_token.article_id
         and contribution.sentence_no = from_token.sentence_no
         and contribution.token_no = from_token.token_no - 1
-    where contribution.token_norm in (
-            'troops', 'soldiers', 'forces', 'personnel', 'peacekeepers', 'contingent', 'contingents',
-            'officers', 'police', 'units', 'battalions', 'battalion', 'brigade', 'instructors', 'trainers',
-            'warships', 'frigates', 'ships', 'jets', 'aircraft', 'pledges', 'pledge', 'contributions',
-            'contribution', 'donations', 'aid', 'funding', 'support', 'assistance', 'loans', 'grants'
-        )
+    where contribution.token_norm in (select word from grammar_words where word_list = 'contributed_nouns')
         or regexp_matches(contribution.token_raw, '^\(?[$€£]?\d[\d.,]*(?:bn|m|mn|k)?\)?$|^\(?[$€£]')
+    union all
+    -- "the deployment of Kenyan troops", "the dispatch of 800 Egyptian and Tanzanian soldiers": the
+    -- states the deployed troops belong to (the demonyms right before the cue's last word, with their chain)
+    select
+        commitment_cues.article_id,
+        commitment_cues.sentence_no,
+        commitment_cues.cue_id,
+        owner_chain.chain_no,
+        min(owner_chain.token_start) as source_start
+    from commitment_cues
+    inner join int_sentence_tokens as act
+        on act.article_id = commitment_cues.article_id
+        and act.sentence_no = commitment_cues.sentence_no
+        and act.token_no = commitment_cues.cue_start
+    inner join int_actor_mentions as owner
+        on owner.article_id = commitment_cues.article_id
+        and owner.sentence_no = commitment_cues.sentence_no
+        and owner.token_start > commitment_cues.cue_start
+        and owner.token_end = commitment_cues.cue_end - 1
+        and owner.alias_kind = 'demonym'
+    inner join int_actor_mentions_chained as owner_mention
+        on owner_mention.article_id = owner.article_id
+        and owner_mention.sentence_no = owner.sentence_no
+        and owner_mention.token_start = owner.token_start
+    inner join int_actor_mentions_chained as owner_chain
+        on owner_chain.article_id = owner_mention.article_id
+        and owner_chain.sentence_no = owner_mention.sentence_no
+        and owner_chain.chain_no = owner_mention.chain_no
+        and owner_chain.token_start > commitment_cues.cue_start
+    where act.token_norm in (select word from grammar_words where word_list = 'deployment_nouns')
+    group by all
 ),
 
 -- "Russia withdrew 5,000 troops from Syria": a force leaving a place does not come from a contributor
