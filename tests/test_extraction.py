@@ -532,3 +532,27 @@ def test_a_states_decision_about_something_else_commits_it_to_nothing():
 def test_the_demonym_of_deployed_troops_names_the_deployer(sentence, expected, not_expected):
     con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
     assert expected <= facts(con) and not (not_expected & pairs(con))
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # states of other decades: dissolved ones keep their ISO 3166-3 code, renamed ones are their successor
+    ("The Soviet Union agreed to send military advisers to Angola.", ("SUN", "military_aid", "committed")),
+    ("Czechoslovakia agreed to supply tanks to Syria.", ("CSK", "military_aid", "committed")),
+    ("Zaire pledged to send 500 troops to the regional force.", ("COD", "troop_deployment", "committed")),
+    ("West Germany pledged 500 million marks to Turkey.", ("DEU", "financial_support", "committed")),
+])
+def test_states_and_currencies_of_other_decades(sentence, expected):
+    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    assert expected in facts(con)
+
+
+@pytest.mark.parametrize("sentence,text,value,unit", [
+    ("China pledged 60 billion yuan in loans to African countries.", "60 billion yuan", 60e9, "yuan"),
+    ("Saudi Arabia will provide 10 billion riyals to Pakistan.", "10 billion riyals", 10e9, "riyals"),
+    ("India announced 500 crore rupees in aid for Sri Lanka.", "500 crore rupees", 5e9, "rupees"),
+])
+def test_money_in_any_currency_is_financial_support_with_its_amount(sentence, text, value, unit):
+    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    row = con.execute("select quantity_text, quantity_value, quantity_unit from marts.fct_commitment_mentions "
+                      "where commitment_type = 'financial_support'").fetchone()
+    assert row == (text, value, unit)

@@ -33,7 +33,7 @@ from pathlib import Path
 SEEDS = Path(__file__).resolve().parent.parent / "sql" / "seeds"
 
 # abbreviations that news prose uses for a state (all other ISO codes are dropped)
-ABBREVIATIONS = {"US", "USA", "UK", "UAE", "DRC", "PRC", "DPRK", "ROK", "RSA", "PNG", "KSA"}
+ABBREVIATIONS = {"US", "USA", "UK", "UAE", "DRC", "PRC", "DPRK", "ROK", "RSA", "PNG", "KSA", "USSR", "U.S.S.R.", "GDR"}
 
 # capitals that are common words or given names in English text, or not the seat of government
 CAPITAL_SKIP = {
@@ -78,6 +78,32 @@ EXTRA_STATES = [
      "capital": "Pristina", "population": 1_800_000},
 ]
 
+# Reporting from other decades names states that no longer exist. A state that dissolved keeps its
+# ISO 3166-3 code (pycountry.historic_countries) as an actor of its own; its population is 0 here, so a
+# living state keeps every alias they share ("Moscow" stays Russia's). The English names are written
+# here because the library's are sort keys ("USSR, Union of Soviet Socialist Republics").
+DISSOLVED_STATES = [
+    {"code": "SUN", "name": "Soviet Union", "names": ["Soviet Union", "USSR", "U.S.S.R.", "Union of Soviet Socialist Republics"],
+     "demonym": "Soviet"},
+    {"code": "YUG", "name": "Yugoslavia", "names": ["Yugoslavia"], "demonym": "Yugoslav"},
+    {"code": "CSK", "name": "Czechoslovakia", "names": ["Czechoslovakia"], "demonym": "Czechoslovak"},
+    {"code": "DDR", "name": "East Germany", "names": ["East Germany", "German Democratic Republic", "GDR"],
+     "demonym": "East German"},
+    {"code": "SCG", "name": "Serbia and Montenegro", "names": ["Serbia and Montenegro"], "demonym": ""},
+    {"code": "YMD", "name": "South Yemen", "names": ["South Yemen"], "demonym": "South Yemeni"},
+    {"code": "VDR", "name": "North Vietnam", "names": ["North Vietnam"], "demonym": "North Vietnamese"},
+]
+
+# A state that was renamed is the same actor under its former names (ISO 3166-3 has BUR, ZAR, DHY,
+# HVO, RHO, TMP, BYS for some of them; the rest were renamed before 1974). West Germany continued as
+# Germany.
+FORMER_NAMES = {
+    "MMR": ["Burma"], "COD": ["Zaire"], "BEN": ["Dahomey"], "BFA": ["Upper Volta"],
+    "ZWE": ["Rhodesia", "Southern Rhodesia"], "TLS": ["East Timor"], "BLR": ["Byelorussia"],
+    "LKA": ["Ceylon"], "THA": ["Siam"], "IRN": ["Persia"], "KHM": ["Kampuchea"], "DEU": ["West Germany"],
+}
+FORMER_DEMONYMS = {"COD": ["Zairean", "Zairian"], "ZWE": ["Rhodesian"], "DEU": ["West German"]}
+
 LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F' .\-’()]+$")
 
 
@@ -120,8 +146,15 @@ def _states() -> list[dict]:
             "demonym": info.get("demonym") or "",
             "capital": info.get("capital") or "",
             "population": int(info.get("population") or 0),
+            "former_demonyms": FORMER_DEMONYMS.get(country.alpha_3, []),
         })
-    return states + EXTRA_STATES
+        states[-1]["names"] += FORMER_NAMES.get(country.alpha_3, [])
+    historic = {c.alpha_3 for c in pycountry.historic_countries}
+    dissolved = []
+    for state in DISSOLVED_STATES:
+        assert state["code"] in historic, f"{state['code']} is not an ISO 3166-3 code"
+        dissolved.append({**state, "capital": "", "population": 0})
+    return states + EXTRA_STATES + dissolved
 
 
 def _alias_rows(states: list[dict]) -> list[dict]:
@@ -146,6 +179,8 @@ def _alias_rows(states: list[dict]) -> list[dict]:
         demonym = state["demonym"]
         if demonym and " and " not in demonym:
             offer(demonym, "demonym", state)
+        for former in state.get("former_demonyms", []):
+            offer(former, "demonym", state)
         capital = state["capital"]
         if capital:
             offer(capital, "capital", state)

@@ -38,8 +38,9 @@ raw_matches as (
             || '(?:'
             -- money with a symbol before: €2bn, $98 billion, £1.6bn
             || '[€$£]\s?\d[\d,]*(?:\.\d+)?\s*(?:bn|billion|million|mn|m|trillion|tn|k)?\b'
-            -- money with the currency after: 2 billion euros, 1.6 billion pounds
-            || '|\d[\d,]*(?:\.\d+)?\s*(?:bn|billion|million|mn|trillion|tn)?\s*(?:canadian |australian |us |u\.s\. |american |new zealand )?(?:euros?|eur|dollars?|usd|pounds?(?: sterling)?|gbp|kroner|kronor|krone|yen|zloty|swiss francs|francs)\b'
+            -- money with the currency after: 2 billion euros, 1.6 billion pounds, 60 billion yuan, 10 billion riyals
+            -- (a currency without an ISO code below keeps its word as the unit; quantity_units.csv says it is money)
+            || '|\d[\d,]*(?:\.\d+)?\s*(?:bn|billion|million|mn|trillion|tn|crores?|lakhs?)?\s*(?:canadian |australian |us |u\.s\. |american |new zealand )?(?:euros?|eur|dollars?|usd|pounds?(?: sterling)?|gbp|kroner|kronor|krone|yen|zloty|swiss francs|francs|cfa francs|' || 'yuan|renminbi|rupees|rupee|riyals|riyal|rials|rial|dirhams|dirham|dinars|dinar|naira|rand|shillings|shilling|won|rubles|ruble|roubles|rouble|lira|lire|pesos|peso|reais|marks|deutschmarks|guilders|pesetas|birr|cedis|taka|ringgit|baht|rupiah|kwacha|hryvnias|hryvnia)\b'
             -- people and units: several thousand troops, 15,000-30,000 soldiers, 800,000 men
             || '|(?:several|a few|tens of|hundreds of|thousands of|\d[\d,]*(?:\.\d+)?(?:\s*(?:-|–|to)\s*\d[\d,]*(?:\.\d+)?)?)'
             || '(?:\s*(?:thousand|hundred|million))?["“”'']?\s+(?:[a-z-]+\s+){0,2}?'
@@ -82,6 +83,8 @@ parsed as (
             when regexp_matches(quantity_lc, '\d\s*(?:trillion|tn)\b') then 1e12
             when regexp_matches(quantity_lc, '\d\s*(?:billion|bn)\b') then 1e9
             when regexp_matches(quantity_lc, '\d\s*(?:million|mn|m)\b') then 1e6
+            when regexp_matches(quantity_lc, '\d\s*crores?\b') then 1e7
+            when regexp_matches(quantity_lc, '\d\s*lakhs?\b') then 1e5
             when regexp_matches(quantity_lc, '\d\s*(?:thousand|k)\b') then 1e3
             when regexp_matches(quantity_lc, '\d\s*hundred\b') then 1e2
             else 1
