@@ -556,3 +556,16 @@ def test_money_in_any_currency_is_financial_support_with_its_amount(sentence, te
     row = con.execute("select quantity_text, quantity_value, quantity_unit from marts.fct_commitment_mentions "
                       "where commitment_type = 'financial_support'").fetchone()
     assert row == (text, value, unit)
+
+
+@pytest.mark.parametrize("article,expected", [
+    ("Indian Prime Minister Indira Gandhi spoke in Delhi on Monday. Gandhi pledged 100 million rupees to the refugee fund.",
+     ("IND", "financial_support", "committed")),
+    ("Japanese Prime Minister Fumio Kishida met allies in Tokyo. Kishida pledged to send 200 troops to the mission.",
+     ("JPN", "troop_deployment", "committed")),
+    ("South African President Cyril Ramaphosa met leaders on Monday. Ramaphosa pledged to send 1,300 troops to Mozambique.",
+     ("ZAF", "troop_deployment", "committed")),
+])
+def test_a_person_introduced_with_a_two_word_title_speaks_for_the_state_later(article, expected):
+    con = one("Regional news\n\n" + article + " Officials gave no further details on Tuesday.")
+    assert expected in facts(con)
