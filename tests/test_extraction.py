@@ -569,3 +569,12 @@ def test_money_in_any_currency_is_financial_support_with_its_amount(sentence, te
 def test_a_person_introduced_with_a_two_word_title_speaks_for_the_state_later(article, expected):
     con = one("Regional news\n\n" + article + " Officials gave no further details on Tuesday.")
     assert expected in facts(con)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("UN peace-keepers from Fiji will be deployed to Lebanon.", ("FJI", "troop_deployment", "committed")),
+    ("Nepalese peace-keepers will be deployed to the mission.", ("NPL", "troop_deployment", "committed")),
+])
+def test_peace_keepers_with_a_hyphen_are_peacekeepers(sentence, expected):
+    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    assert expected in facts(con)

@@ -44,7 +44,7 @@ raw_matches as (
             -- people and units: several thousand troops, 15,000-30,000 soldiers, 800,000 men
             || '|(?:several|a few|tens of|hundreds of|thousands of|\d[\d,]*(?:\.\d+)?(?:\s*(?:-|–|to)\s*\d[\d,]*(?:\.\d+)?)?)'
             || '(?:\s*(?:thousand|hundred|million))?["“”'']?\s+(?:[a-z-]+\s+){0,2}?'
-            || '(?:troops|soldiers|men|personnel|peacekeepers|servicemen|service members|instructors|military personnel|boots)\b'
+            || '(?:troops|soldiers|men|personnel|peace-?keepers|servicemen|service members|instructors|military personnel|boots)\b'
             -- equipment: 30 f-16 fighter jets, 12 patriot systems
             || '|\d[\d,]*\s+(?:[a-z0-9-]+\s+){0,2}?(?:jets|aircraft|tanks|missiles|drones|shells|rounds|launchers|helicopters|vehicles|howitzers|batteries|systems|warships|ships)\b'
             || ')'
@@ -74,7 +74,7 @@ parsed as (
             when regexp_matches(quantity_lc, '\bzloty\b') then 'PLN'
             when regexp_matches(quantity_lc, '\bkron(?:er|or|e)\b') then 'NOK/SEK/DKK'
             when regexp_matches(quantity_lc, '\bfrancs\b') then 'CHF'
-            when regexp_matches(quantity_lc, '\b(?:troops|soldiers|men|peacekeepers|servicemen|service members|boots)\b') then 'troops'
+            when regexp_matches(quantity_lc, '\b(?:troops|soldiers|men|peace-?keepers|servicemen|service members|boots)\b') then 'troops'
             when regexp_matches(quantity_lc, '\b(?:personnel|instructors|military personnel)\b') then 'personnel'
             else regexp_extract(quantity_lc, '([a-z]+)$', 1)
         end as quantity_unit,
