@@ -578,3 +578,16 @@ def test_a_person_introduced_with_a_two_word_title_speaks_for_the_state_later(ar
 def test_peace_keepers_with_a_hyphen_are_peacekeepers(sentence, expected):
     con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
     assert expected in facts(con)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Uganda is not expected to contribute troops.", ("UGA", "troop_deployment", "declined")),
+    ("Ghana could not afford to send troops, the minister said.", ("GHA", "troop_deployment", "declined")),
+    # pending a parliament's approval is conditional (a trigger such as "if there is an intervention" is not)
+    ("Tanzania announced it will send soldiers, provided that parliament approves.",
+     ("TZA", "troop_deployment", "conditional")),
+    ("Kenya said it would send troops if the violence spread.", ("KEN", "troop_deployment", "committed")),
+])
+def test_negated_expectations_and_approval_provisos(sentence, expected):
+    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    assert expected in facts(con)
