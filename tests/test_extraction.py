@@ -15,6 +15,12 @@ def one(text: str):
     return build_from_texts({"a.txt": text})
 
 
+def in_article(text: str):
+    """A sentence (or two) as the body of a short article: a headline and a closing line around it, so
+    the text is long enough to be kept and the sentence is no headline."""
+    return one("Regional news\n\n" + text + " Officials gave no further details on Tuesday.")
+
+
 def test_coordinated_subjects_each_commit():
     con = one("Poland and the Netherlands have agreed to send troops to Ukraine once a truce is signed. "
               "The two leaders spoke in Warsaw.")
@@ -388,7 +394,7 @@ def test_a_promise_is_a_pledge():
     ("Iran denied supplying weapons to the rebels in Yemen.", ("IRN", "military_aid", "declined")),
 ])
 def test_general_wordings_of_units_bases_training_and_denials(sentence, expected):
-    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    con = in_article(sentence)
     assert expected in facts(con)
 
 
@@ -414,13 +420,12 @@ def test_general_wordings_of_units_bases_training_and_denials(sentence, expected
      {("KEN", "troop_deployment", "committed")}),
 ])
 def test_wordings_from_other_regions_and_decades(sentence, expected):
-    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    con = in_article(sentence)
     assert expected <= facts(con)
 
 
 def test_a_states_interest_is_not_its_office_holder():
-    con = one("Regional news\n\nKenya's national interest is served by sending troops abroad, analysts said. "
-              "Officials gave no further details on Tuesday.")
+    con = in_article("Kenya's national interest is served by sending troops abroad, analysts said.")
     assert not {f for f in facts(con) if f[0] == "KEN"}
 
 
@@ -431,13 +436,12 @@ def test_a_states_interest_is_not_its_office_holder():
     ("China condemned the arms sales to Taiwan.", ("CHN", "military_aid", "opposed")),
 ])
 def test_stance_wordings_no_intention_undecided_and_condemning_arms_sales(sentence, expected):
-    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    con = in_article(sentence)
     assert expected in facts(con)
 
 
 def test_arms_sales_alone_are_no_commitment_of_anyone():
-    con = one("Regional news\n\nArms sales to the region rose last year, a research institute reported. "
-              "Officials gave no further details on Tuesday.")
+    con = in_article("Arms sales to the region rose last year, a research institute reported.")
     assert not {f for f in facts(con) if f[1] == "military_aid"}
 
 
@@ -448,7 +452,7 @@ def test_arms_sales_alone_are_no_commitment_of_anyone():
      {("NLD", "air_sea_security", "committed"), ("BEL", "air_sea_security", "committed")}),
 ])
 def test_deposits_are_money_and_patrolling_a_sea_is_sea_security(sentence, expected):
-    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    con = in_article(sentence)
     assert expected <= facts(con)
 
 
@@ -461,7 +465,7 @@ def test_deposits_are_money_and_patrolling_a_sea_is_sea_security(sentence, expec
     ("Turkey agreed to sell 40 F-16 fighter jets to Indonesia.", ("TUR", "military_aid", "committed")),
 ])
 def test_salaries_battlegroups_denied_plans_helicopters_and_arms_sales(sentence, expected):
-    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    con = in_article(sentence)
     assert expected in facts(con)
 
 
@@ -473,7 +477,7 @@ def test_salaries_battlegroups_denied_plans_helicopters_and_arms_sales(sentence,
      ("GBR", "troop_deployment")),
 ])
 def test_troops_that_receive_aid_are_not_a_deployment_by_the_giver(sentence, expected, not_expected):
-    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    con = in_article(sentence)
     assert expected in facts(con) and not_expected not in pairs(con)
 
 
@@ -483,7 +487,7 @@ def test_troops_that_receive_aid_are_not_a_deployment_by_the_giver(sentence, exp
     ("Japan is ready to send its self-defense forces.", ("JPN", "troop_deployment", "conditional")),
 ])
 def test_a_deployments_own_troops_are_still_a_deployment(sentence, expected):
-    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    con = in_article(sentence)
     assert expected in facts(con)
 
 
@@ -498,7 +502,7 @@ def test_a_deployments_own_troops_are_still_a_deployment(sentence, expected):
      {("RUS", "security_guarantee", "committed"), ("PRK", "security_guarantee", "committed")}),
 ])
 def test_overseeing_truces_monitoring_teams_and_defence_if_attacked(sentence, expected):
-    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    con = in_article(sentence)
     assert expected <= facts(con)
 
 
@@ -511,13 +515,12 @@ def test_overseeing_truces_monitoring_teams_and_defence_if_attacked(sentence, ex
     ("Ten F-16 jets were delivered to Jordan by the Netherlands.", ("NLD", "military_aid", "committed")),
 ])
 def test_act_nouns_and_passive_deliveries_name_their_actor(sentence, expected):
-    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    con = in_article(sentence)
     assert expected in facts(con)
 
 
 def test_a_states_decision_about_something_else_commits_it_to_nothing():
-    con = one("Regional news\n\nKenya's decision to raise fuel taxes was challenged in court. "
-              "Officials gave no further details on Tuesday.")
+    con = in_article("Kenya's decision to raise fuel taxes was challenged in court.")
     assert not {f for f in facts(con) if f[0] == "KEN"}
 
 
@@ -530,7 +533,7 @@ def test_a_states_decision_about_something_else_commits_it_to_nothing():
      {("EGY", "troop_deployment", "committed"), ("TZA", "troop_deployment", "committed")}, set()),
 ])
 def test_the_demonym_of_deployed_troops_names_the_deployer(sentence, expected, not_expected):
-    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    con = in_article(sentence)
     assert expected <= facts(con) and not (not_expected & pairs(con))
 
 
@@ -542,7 +545,7 @@ def test_the_demonym_of_deployed_troops_names_the_deployer(sentence, expected, n
     ("West Germany pledged 500 million marks to Turkey.", ("DEU", "financial_support", "committed")),
 ])
 def test_states_and_currencies_of_other_decades(sentence, expected):
-    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    con = in_article(sentence)
     assert expected in facts(con)
 
 
@@ -552,7 +555,7 @@ def test_states_and_currencies_of_other_decades(sentence, expected):
     ("India announced 500 crore rupees in aid for Sri Lanka.", "500 crore rupees", 5e9, "rupees"),
 ])
 def test_money_in_any_currency_is_financial_support_with_its_amount(sentence, text, value, unit):
-    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    con = in_article(sentence)
     row = con.execute("select quantity_text, quantity_value, quantity_unit from marts.fct_commitment_mentions "
                       "where commitment_type = 'financial_support'").fetchone()
     assert row == (text, value, unit)
@@ -567,7 +570,7 @@ def test_money_in_any_currency_is_financial_support_with_its_amount(sentence, te
      ("ZAF", "troop_deployment", "committed")),
 ])
 def test_a_person_introduced_with_a_two_word_title_speaks_for_the_state_later(article, expected):
-    con = one("Regional news\n\n" + article + " Officials gave no further details on Tuesday.")
+    con = in_article(article)
     assert expected in facts(con)
 
 
@@ -576,7 +579,7 @@ def test_a_person_introduced_with_a_two_word_title_speaks_for_the_state_later(ar
     ("Nepalese peace-keepers will be deployed to the mission.", ("NPL", "troop_deployment", "committed")),
 ])
 def test_peace_keepers_with_a_hyphen_are_peacekeepers(sentence, expected):
-    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    con = in_article(sentence)
     assert expected in facts(con)
 
 
@@ -589,5 +592,5 @@ def test_peace_keepers_with_a_hyphen_are_peacekeepers(sentence, expected):
     ("Kenya said it would send troops if the violence spread.", ("KEN", "troop_deployment", "committed")),
 ])
 def test_negated_expectations_and_approval_provisos(sentence, expected):
-    con = one("Regional news\n\n" + sentence + " Officials gave no further details on Tuesday.")
+    con = in_article(sentence)
     assert expected in facts(con)

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from flows import cli
-from flows.report.render import esc, render_report
+from flows.report.render import _TEMPLATES, render_report
 
 pytestmark = pytest.mark.e2e
 
@@ -157,7 +157,9 @@ def test_report_command_regenerates_the_report_from_the_published_warehouse(repo
 
 
 def test_escape_covers_attributes_and_text():
-    assert esc('<img src=x onerror="a">&') == "&lt;img src=x onerror=&quot;a&quot;&gt;&amp;"
+    page = _TEMPLATES.from_string('<td title="{{ v }}">{{ v }}</td>').render(v='<img src=x onerror="a">&')
+    escaped = "&lt;img src=x onerror=&#34;a&#34;&gt;&amp;"
+    assert page == f'<td title="{escaped}">{escaped}</td>'
 
 
 def test_report_renders_from_any_published_warehouse_connection(report):

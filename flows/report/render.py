@@ -7,7 +7,6 @@ warehouse connection alone, so `commitments report` can regenerate it from a pub
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import duckdb
@@ -35,11 +34,6 @@ code{background:#f3f4f7;padding:0 3px;border-radius:3px}.evidence{max-width:640p
 _TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("flows.report", "templates"),
                                 autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=False)
 _TEMPLATES.globals["zip"] = zip
-
-
-def esc(value) -> str:
-    """Escape anything for HTML text or attribute context (as the template's autoescape does)."""
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 def render_report(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> str:

@@ -235,6 +235,7 @@ reporter_parts as (
     with recursive parts (article_id, sentence_no, member_no, token_no, ws_token_no, via, depth) as (
         select article_id, sentence_no, token_no, token_no, ws_token_no, '', 0
         from sentence_tokens
+        where dep in ('nsubj', 'conj')  -- reporters and their conjuncts: no other token starts one
         union all
         select parts.article_id, parts.sentence_no, parts.member_no, part.token_no, part.ws_token_no,
                parts.via || ' >' || part.dep || ' ' || part.token_text, parts.depth + 1
