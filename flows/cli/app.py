@@ -8,7 +8,6 @@ that mean one thing each: 0 done, 1 a clear one-line error (or checks failed), 2
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Literal, Optional
