@@ -594,3 +594,75 @@ def test_peace_keepers_with_a_hyphen_are_peacekeepers(sentence, expected):
 def test_negated_expectations_and_approval_provisos(sentence, expected):
     con = in_article(sentence)
     assert expected in facts(con)
+
+
+def in_articles(sentences: list[str]):
+    """Each sentence as its own short article (a.txt, b.txt, ...), all built in one warehouse."""
+    return build_from_texts({f"{chr(97 + i)}.txt": "Regional news\n\n" + s + " Officials gave no further details on Tuesday."
+                             for i, s in enumerate(sentences)})
+
+
+RELATIVE_CLAUSES = [
+    # the object stands before its verb: the cue is the verb, and its subject is who promised
+    ("The tanks that Germany promised to the army last year have yet to arrive.", ("DEU", "military_aid", "committed")),
+    ("The 400 soldiers that Chad sent to the border last year will return home.", ("TCD", "troop_deployment", "committed")),
+    ("Kenya said the weapons which the United States had pledged would arrive in May.",
+     ("USA", "military_aid", "committed")),
+]
+
+
+def test_a_commitment_in_a_relative_clause_belongs_to_the_clause_subject():
+    con = in_articles([s for s, _ in RELATIVE_CLAUSES] + [
+        "The missiles that hit the city were supplied by an unknown source.",
+        "The troops that attacked the village were not identified."])
+    for i, (_, expected) in enumerate(RELATIVE_CLAUSES):
+        assert facts(con, f"{chr(97 + i)}.txt") == {expected}
+    assert facts(con, "d.txt") == set() and facts(con, "e.txt") == set()
+
+
+def test_a_capitalised_may_is_a_month_or_a_name_not_a_hedge():
+    con = in_articles(["Britain will send 500 troops to Estonia in May, Theresa May said.",
+                       "Japan may send engineers and troops to South Sudan next year."])
+    assert facts(con, "a.txt") == {("GBR", "troop_deployment", "committed")}
+    assert facts(con, "b.txt") == {("JPN", "troop_deployment", "conditional")}
+
+
+def test_the_country_stands_for_the_state_named_before_it_but_not_as_a_possessive():
+    con = in_articles([
+        "According to Kenya's defence minister, the country will send 1,000 troops to Haiti.",
+        "Fiji's leader said the island nation would contribute soldiers to the mission.",
+        "France has about 1,500 troops in Niger, most of whom are confined to the country's military base."])
+    assert ("KEN", "troop_deployment", "committed") in facts(con, "a.txt")
+    assert ("FJI", "troop_deployment", "committed") in facts(con, "b.txt")
+    assert ("FRA", "military_infrastructure", "committed") not in facts(con, "c.txt")
+
+
+BASES_SALES_MANDATES = [
+    ("Washington approved the sale of 66 F-16 fighter jets to Taipei.", {("USA", "military_aid", "committed")}),
+    # the value of a sale is no funding
+    ("The State Department approved seven arms sales to Taiwan worth about 1.4 billion dollars.",
+     {("USA", "military_aid", "committed")}),
+    ("The Philippines will allow US forces to use four more military bases.",
+     {("PHL", "military_infrastructure", "committed")}),
+    ("The African Union agreed to extend the mandate of its mission in Somalia by six months.",
+     {("AU", "troop_deployment", "committed")}),
+    ("Morocco would not participate in any military operation in Libya, its foreign minister said.",
+     {("MAR", "troop_deployment", "declined")}),
+    ("President Ferdinand Marcos Jr. denied the Philippines has plans to grant the United States access to more "
+     "military sites.", {("PHL", "military_infrastructure", "declined")}),
+    # a host refusing foreign bases or troops opposes them; calling them an invasion does too
+    ("Cambodia will not allow foreign military bases on its soil, the prime minister said.",
+     {("KHM", "military_infrastructure", "opposed")}),
+    ("Beijing warned that any foreign troops on the island would be seen as an invasion.",
+     {("CHN", "troop_deployment", "opposed")}),
+    # counter-examples: the same verbs about other things
+    ("The committee approved the sale of the state airline to Egypt.", set()),
+    ("The bank of Ghana extended the mandate of its governor.", set()),
+    ("No foreign minister was allowed to speak at the summit, Egypt said.", set()),
+]
+
+
+def test_sales_approved_bases_opened_or_refused_mandates_extended_and_denied_plans():
+    con = in_articles([s for s, _ in BASES_SALES_MANDATES])
+    for i, (sentence, expected) in enumerate(BASES_SALES_MANDATES):
+        assert facts(con, f"{chr(97 + i)}.txt") == expected, sentence

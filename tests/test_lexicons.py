@@ -110,6 +110,14 @@ def test_an_invalid_exclude_pattern_fails_with_file_line_and_reason(seeds_copy):
         read_seeds(seeds_copy)
 
 
+def test_a_pattern_with_two_capturing_groups_fails_naming_the_rule(seeds_copy):
+    # one group marks the cue inside the match; a second would be ambiguous
+    line = append_row(seeds_copy / "stance_cues.csv", {"rule_id": "BAD3", "stance": "declined", "priority": "30",
+                                                         "keywords": "not", "pattern": r"(not) (send)"})
+    with pytest.raises(LexiconError, match=rf"stance_cues.csv line {line}: pattern of rule BAD3 has more than one capturing group"):
+        read_seeds(seeds_copy)
+
+
 def test_unknown_actor_code_fails_with_file_line_and_reason(seeds_copy):
     line = append_row(seeds_copy / "actor_aliases.csv", {"alias": "Atlantis", "actor_code": "ATL",
                                                            "alias_kind": "name", "match_case": "0"})

@@ -202,6 +202,10 @@ def _check_references(tables: dict[str, list[dict]]) -> None:
                 fail(name, row, "keywords must be '|'-separated non-empty stems")
 
 
+# "(" that opens a capturing group: not escaped, not "(?"; stg_cue_rules detects it the same way
+_CAPTURING_GROUP = re.compile(r"(?:^|[^\\])\((?!\?)")
+
+
 def _check_patterns(tables: dict[str, list[dict]]) -> None:
     """Compile every pattern with DuckDB's own regex engine (RE2), so a bad one fails here."""
     con = duckdb.connect()
@@ -213,6 +217,10 @@ def _check_patterns(tables: dict[str, list[dict]]) -> None:
                 for column in (spec.regex_column, spec.exclude_column):
                     if not column or (column == spec.exclude_column and not row[column]):
                         continue
+                    if column == spec.regex_column and len(_CAPTURING_GROUP.findall(row[column])) > 1:
+                        raise LexiconError(
+                            f"sql/seeds/{spec.name}.csv line {row['_line']}: {column} of rule {row.get('rule_id')} "
+                            "has more than one capturing group; the one group marks the cue, use (?:...) elsewhere")
                     try:
                         con.execute("select regexp_matches('', ?)", [row[column]])
                     except duckdb.Error as exc:

@@ -66,7 +66,9 @@ token_windows as (
         lead(match_clean, 1) over sentence_order as clean_2,
         lead(match_clean, 2) over sentence_order as clean_3,
         lead(match_clean, 3) over sentence_order as clean_4,
-        lead(match_clean, 4) over sentence_order as clean_5
+        lead(match_clean, 4) over sentence_order as clean_5,
+        lead(is_possessive, 1) over sentence_order as is_possessive_2,
+        lead(is_possessive, 2) over sentence_order as is_possessive_3
     from int_sentence_tokens
     window sentence_order as (partition by article_id, sentence_no order by token_no)
 ),
@@ -110,7 +112,9 @@ ngrams as (
             when 3 then concat_ws(' ', clean_1, clean_2, clean_3)
             when 4 then concat_ws(' ', clean_1, clean_2, clean_3, clean_4)
             else concat_ws(' ', clean_1, clean_2, clean_3, clean_4, clean_5)
-        end as ngram_clean
+        end as ngram_clean,
+        is_possessive_2,
+        is_possessive_3
     from candidate_starts
     cross join ngram_sizes
     -- the n-gram must not run past the end of the sentence
@@ -152,8 +156,13 @@ pronoun_matches as (
         'the two nations', 'both leaders', 'the two leaders', 'both sides', 'the two sides', 'both governments',
         -- "Lula said his country will not ...": the speaker's state
         'his country', 'her country', 'his government', 'her government', 'my country', 'our country',
-        'my government', 'our government'
+        'my government', 'our government',
+        -- "According to Kenya's defence minister, the country will send ...": the state named before
+        'the country', 'the island nation', 'the kingdom'
     )
+        -- "confined to the country's military base": a possessive "the country's" is the host, not the antecedent
+        and not (ngram_norm in ('the country', 'the kingdom') and coalesce(is_possessive_2, false))
+        and not (ngram_norm = 'the island nation' and coalesce(is_possessive_3, false))
 ),
 
 -- "Ruto said", "Mr Sánchez": a name the article introduced, matched with its capitals

@@ -91,7 +91,12 @@ nearest_opposition as (
 
 cues_with_verb_position as (
     select
-        commitment_cues.*,
+        -- before a rejecting verb the subject may stand as far as before any verb ("Cambodia will not
+        -- allow foreign military bases"), even for a nominal cue that otherwise takes only its modifier
+        commitment_cues.* replace (
+            case when nearest_opposition.opposition_start is null then commitment_cues.max_actor_gap
+                 else greatest(commitment_cues.max_actor_gap, 15) end as max_actor_gap
+        ),
         coalesce(nearest_opposition.opposition_start, commitment_cues.cue_start) as verb_position
     from commitment_cues
     left join nearest_opposition
@@ -265,7 +270,8 @@ third_person_in_sentence as (
         and antecedent.sentence_no = subject_heads.sentence_no
         and antecedent.token_start < subject_heads.head_start
     where subject_heads.head_kind = 'pronoun_third'
-        and not antecedent.is_object
+        -- a speaker is an antecedent even after a preposition ("according to Kenya's minister, it ...")
+        and (not antecedent.is_object or antecedent.is_speaker)
         and not antecedent.is_led_compound
     qualify row_number() over (
         partition by subject_heads.article_id, subject_heads.sentence_no, subject_heads.cue_id

@@ -2,14 +2,17 @@
 -- Grain: one row per (article_id, sentence_no, rule_id, cue_start): each match of a cue rule
 -- (commitment type, stance or condition); cue_start / cue_end are the token positions of the match.
 -- Purpose: every lexicon hit with its span, for the candidates of intermediate.int_cue_candidates.
--- for each: select rule_id as cue_rule_id, pattern as cue_pattern, exclude_pattern as cue_exclude from staging.stg_cue_rules order by rule_id
+-- for each: select rule_id as cue_rule_id, pattern as cue_pattern, exclude_pattern as cue_exclude, cue_group from staging.stg_cue_rules order by rule_id
 -- The runner creates the table once, then runs the insert once per rule with the variables above set,
 -- so each pattern is a constant compiled once (a pattern read from a column is compiled for every row).
 -- In the duckdb CLI: set variable cue_rule_id = 'TD01';
 --   set variable cue_pattern = (select pattern from staging.stg_cue_rules where rule_id = 'TD01');
 --   set variable cue_exclude = (select exclude_pattern from staging.stg_cue_rules where rule_id = 'TD01');
+--   set variable cue_group = (select cue_group from staging.stg_cue_rules where rule_id = 'TD01');
 -- A match that also matches the rule's exclude_pattern is dropped ("provide weapons to Ukrainian forces"
 -- is no deployment of forces).
+-- A pattern with a capturing group reports only the group as the cue: the rest of the match is context
+-- ("the tanks that (promised)": the cue is the verb, so its subject is who promised).
 create or replace table intermediate.int_cue_matches (
     article_id varchar,
     sentence_no integer,
@@ -49,7 +52,9 @@ confirmed as (
         stg_cue_rules.only_with_stance,
         stg_cue_rules.is_type_from_article,
         int_cue_candidates.sentence,
-        unnest(regexp_extract_all(int_cue_candidates.sentence_lc, getvariable('cue_pattern'))) as matched_lc,
+        unnest(regexp_extract_all(int_cue_candidates.sentence_lc, getvariable('cue_pattern'))) as whole_lc,
+        unnest(regexp_extract_all(int_cue_candidates.sentence_lc, getvariable('cue_pattern'),
+                                  getvariable('cue_group'))) as matched_lc,
         int_cue_candidates.sentence_lc
     from int_cue_candidates
     inner join stg_cue_rules
@@ -61,10 +66,10 @@ confirmed as (
 located as (
     select distinct
         *,
-        strpos(sentence_lc, matched_lc) as match_offset
+        strpos(sentence_lc, whole_lc) + strpos(whole_lc, matched_lc) - 1 as match_offset
     from confirmed
     where matched_lc <> ''
-        and (getvariable('cue_exclude') = '' or not regexp_matches(matched_lc, getvariable('cue_exclude')))
+        and (getvariable('cue_exclude') = '' or not regexp_matches(whole_lc, getvariable('cue_exclude')))
 ),
 
 with_prefixes as (
@@ -103,6 +108,16 @@ final as (
         cue_start,
         cue_end
     from positioned
+    -- a one-word stance or condition cue written with a capital inside running text is a name or a
+    -- month, not a modal: "arrive in May", "Theresa May said" (a Title Case headline keeps it)
+    where not (
+        cue_family <> 'commitment'
+        and cue_start > 0
+        and not contains(matched_lc, ' ')
+        and regexp_matches(substr(sentence, match_offset, 1), '\p{Lu}')
+        and (regexp_matches(substr(sentence, 1, match_offset - 1), '\p{Ll}[^\s]*\s+$')
+             or regexp_matches(substr(sentence, match_offset + length(matched_lc)), '^\s+\p{Ll}'))
+    )
 )
 
 select * from final;

@@ -39,7 +39,11 @@ unioned as (
 ),
 
 final as (
-    select * from unioned
+    select
+        *,
+        -- a pattern with a capturing group "(" (not "(?" nor an escaped "\(") reports the group's span
+        case when regexp_matches(pattern, '(?:^|[^\\])\([^?]') then 1 else 0 end as cue_group
+    from unioned
 )
 
 select * from final;
