@@ -666,3 +666,26 @@ def test_sales_approved_bases_opened_or_refused_mandates_extended_and_denied_pla
     con = in_articles([s for s, _ in BASES_SALES_MANDATES])
     for i, (sentence, expected) in enumerate(BASES_SALES_MANDATES):
         assert facts(con, f"{chr(97 + i)}.txt") == expected, sentence
+
+
+OTHER_DECADES_AND_BACKSTOPS = [
+    # organisations and weapons of other decades
+    ("The Organisation of African Unity sent a peacekeeping force to Chad in 1981.",
+     {("OAU", "troop_deployment", "committed")}),
+    ("The Warsaw Pact sent troops into Czechoslovakia in 1968.", {("WARSAW_PACT", "troop_deployment", "committed")}),
+    ("The Soviet Union agreed to supply Egypt with MiG fighters in 1955.", {("SUN", "military_aid", "committed")}),
+    # defending another state if a third attacks is a guarantee
+    ("The US pledged to defend Taiwan if China attacked, the president said.",
+     {("USA", "security_guarantee", "committed")}),
+    # to backstop a force is to guarantee it, not to send it
+    ("Washington has committed to backstop the multinational force, according to the declaration.",
+     {("USA", "security_guarantee", "committed")}),
+    ("Thousands of migrants were sent back to Libya.", set()),
+    ("There would be real backstops to prevent a new war, the envoy said.", set()),
+]
+
+
+def test_organisations_and_weapons_of_other_decades_defence_if_attacked_and_backstops():
+    con = in_articles([s for s, _ in OTHER_DECADES_AND_BACKSTOPS])
+    for i, (sentence, expected) in enumerate(OTHER_DECADES_AND_BACKSTOPS):
+        assert facts(con, f"{chr(97 + i)}.txt") == expected, sentence
