@@ -689,3 +689,24 @@ def test_organisations_and_weapons_of_other_decades_defence_if_attacked_and_back
     con = in_articles([s for s, _ in OTHER_DECADES_AND_BACKSTOPS])
     for i, (sentence, expected) in enumerate(OTHER_DECADES_AND_BACKSTOPS):
         assert facts(con, f"{chr(97 + i)}.txt") == expected, sentence
+
+
+PASSIVES_RECEIPTS_AND_PURCHASES = [
+    # a passive pledge of money belongs to its agent
+    ("A further $500 million was pledged by Saudi Arabia at the conference.",
+     {("SAU", "financial_support", "committed")}),
+    # what a state receives or buys "from" others is their aid (arms sales are military aid)
+    ("Ukraine will receive 12 F-16 jets from the Netherlands and Denmark.",
+     {("NLD", "military_aid", "committed"), ("DNK", "military_aid", "committed")}),
+    ("India bought S-400 air defence systems from Russia in 2018.", {("RUS", "military_aid", "committed")}),
+    # a number written with a comma still counts the soldiers trained
+    ("The European Union will train 15,000 Ukrainian soldiers this year.", {("EU", "military_aid", "committed")}),
+    ("$500 million was lost in the crash, Kenya said.", set()),
+    ("The army received orders from the capital.", set()),
+]
+
+
+def test_passive_pledges_receipts_and_purchases_name_the_giver():
+    con = in_articles([s for s, _ in PASSIVES_RECEIPTS_AND_PURCHASES])
+    for i, (sentence, expected) in enumerate(PASSIVES_RECEIPTS_AND_PURCHASES):
+        assert facts(con, f"{chr(97 + i)}.txt") == expected, sentence
