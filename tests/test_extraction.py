@@ -710,3 +710,16 @@ def test_passive_pledges_receipts_and_purchases_name_the_giver():
     con = in_articles([s for s, _ in PASSIVES_RECEIPTS_AND_PURCHASES])
     for i, (sentence, expected) in enumerate(PASSIVES_RECEIPTS_AND_PURCHASES):
         assert facts(con, f"{chr(97 + i)}.txt") == expected, sentence
+
+
+def test_approval_by_a_council_makes_a_pledge_conditional_and_dismissing_a_force_opposes_it():
+    con = in_articles([
+        "Zimbabwe will only send troops if the UN Security Council approves the mission.",
+        "Kenya will send troops once parliament approves the deployment.",
+        "The Kremlin dismissed the idea of a European peacekeeping force in Ukraine as unacceptable.",
+        "Kenya said it would send troops if the violence spread."])
+    assert facts(con, "a.txt") == {("ZWE", "troop_deployment", "conditional")}
+    assert facts(con, "b.txt") == {("KEN", "troop_deployment", "conditional")}
+    assert facts(con, "c.txt") == {("RUS", "troop_deployment", "opposed")}
+    # a trigger is no approval: the pledge stays firm
+    assert facts(con, "d.txt") == {("KEN", "troop_deployment", "committed")}
