@@ -723,3 +723,14 @@ def test_approval_by_a_council_makes_a_pledge_conditional_and_dismissing_a_force
     assert facts(con, "c.txt") == {("RUS", "troop_deployment", "opposed")}
     # a trigger is no approval: the pledge stays firm
     assert facts(con, "d.txt") == {("KEN", "troop_deployment", "committed")}
+
+
+def test_a_quote_before_its_speaker_keeps_its_negation_and_a_naval_mission_is_no_deployment():
+    con = in_articles([
+        "\u201cWe will not send a single soldier,\u201d Hungarian Prime Minister Viktor Orban said.",
+        "The French president, Emmanuel Macron, said Britain would lead the naval mission.",
+        "Leaders asked Solomon Islands to consider not signing the proposed security agreement with China."])
+    assert facts(con, "a.txt") == {("HUN", "troop_deployment", "declined")}
+    assert facts(con, "b.txt") == {("GBR", "air_sea_security", "committed")}
+    # a party named after the agreement is not the one asked not to sign
+    assert ("CHN", "agreement", "declined") not in facts(con, "c.txt")

@@ -35,7 +35,12 @@ stance_cues_in_scope as (
         and stance_cues.sentence_no = int_commitment_cues_attributed.sentence_no
     where (
             -- a negation may stand before an inverted subject: "Nor will Brazil provide"
-            stance_cues.cue_start >= int_commitment_cues_attributed.subject_position
+            -- a subject after the cue ("'We will not send a soldier,' Orban said") scopes from the cue
+            -- (a party named after an agreement cue is no such subject: "not signing the pact with China")
+            stance_cues.cue_start >= case
+                    when int_commitment_cues_attributed.attribution_method like 'syntactic%'
+                    then least(int_commitment_cues_attributed.subject_position, int_commitment_cues_attributed.cue_start)
+                    else int_commitment_cues_attributed.subject_position end
                 - case when stance_cues.label = 'declined' then 2 else 0 end
             and stance_cues.cue_start <= int_commitment_cues_attributed.cue_end
                 + case when stance_cues.label = 'conditional' then 6 else 0 end
