@@ -734,3 +734,15 @@ def test_a_quote_before_its_speaker_keeps_its_negation_and_a_naval_mission_is_no
     assert facts(con, "b.txt") == {("GBR", "air_sea_security", "committed")}
     # a party named after the agreement is not the one asked not to sign
     assert ("CHN", "agreement", "declined") not in facts(con, "c.txt")
+
+
+def test_a_negation_does_not_reach_past_but_into_the_next_clause():
+    con = in_articles([
+        "Japan will not send troops but will finance the reconstruction of the country's power grid.",
+        "Portugal will send a frigate to the Red Sea but may recall it next year, officials said.",
+        "Neither Germany nor Poland will deploy troops on Ukrainian soil."])
+    assert ("JPN", "troop_deployment", "declined") in facts(con, "a.txt")
+    assert ("JPN", "reconstruction", "committed") in facts(con, "a.txt")
+    assert ("JPN", "reconstruction", "declined") not in facts(con, "a.txt")
+    assert ("PRT", "air_sea_security", "committed") in facts(con, "b.txt")
+    assert facts(con, "c.txt") == {("DEU", "troop_deployment", "declined"), ("POL", "troop_deployment", "declined")}

@@ -20,12 +20,31 @@ stance_cues as (
     select * from int_cue_matches where cue_family = 'stance'
 ),
 
+int_sentence_tokens as (
+    select * from intermediate.int_sentence_tokens
+),
+
+grammar_words as (
+    select * from lexicon.grammar_words
+),
+
+-- "Japan will not send troops but will finance ...": a contrast word ends a stance's reach
+contrast_tokens as (
+    select article_id, sentence_no, token_no
+    from int_sentence_tokens
+    where token_norm in (select word from grammar_words where word_list = 'contrast_words')
+),
+
 stance_cues_in_scope as (
     select
         int_commitment_cues_attributed.article_id,
         int_commitment_cues_attributed.sentence_no,
         int_commitment_cues_attributed.cue_id,
         int_commitment_cues_attributed.actor_code,
+        int_commitment_cues_attributed.cue_start,
+        int_commitment_cues_attributed.cue_end,
+        stance_cues.cue_start as stance_start,
+        stance_cues.cue_end as stance_end,
         stance_cues.rule_id as stance_rule_id,
         stance_cues.label as stance,
         stance_cues.priority
@@ -46,6 +65,21 @@ stance_cues_in_scope as (
                 + case when stance_cues.label = 'conditional' then 6 else 0 end
         )
         or (stance_cues.label = 'opposed' and stance_cues.cue_start > int_commitment_cues_attributed.cue_end)
+    ),
+
+-- a stance cue with a contrast word between it and the commitment cue speaks of another clause
+stance_cues_in_clause as (
+    select stance_cues_in_scope.*
+    from stance_cues_in_scope
+    where not exists (
+        select 1 from contrast_tokens
+        where contrast_tokens.article_id = stance_cues_in_scope.article_id
+            and contrast_tokens.sentence_no = stance_cues_in_scope.sentence_no
+            and (
+                contrast_tokens.token_no between stance_cues_in_scope.stance_end + 1 and stance_cues_in_scope.cue_start - 1
+                or contrast_tokens.token_no between stance_cues_in_scope.cue_end + 1 and stance_cues_in_scope.stance_start - 1
+            )
+    )
 ),
 
 strongest_stance as (
@@ -56,8 +90,8 @@ strongest_stance as (
         actor_code,
         arg_max(stance, priority) as stance,
         string_agg(distinct stance_rule_id, '+' order by stance_rule_id) as stance_rule_ids
-    from stance_cues_in_scope
-    group by all
+    from stance_cues_in_clause
+    group by article_id, sentence_no, cue_id, actor_code
 ),
 
 final as (
