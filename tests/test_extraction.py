@@ -746,3 +746,15 @@ def test_a_negation_does_not_reach_past_but_into_the_next_clause():
     assert ("JPN", "reconstruction", "declined") not in facts(con, "a.txt")
     assert ("PRT", "air_sea_security", "committed") in facts(con, "b.txt")
     assert facts(con, "c.txt") == {("DEU", "troop_deployment", "declined"), ("POL", "troop_deployment", "declined")}
+
+
+def test_a_training_centre_is_infrastructure_not_training_and_other_units_deploy():
+    con = in_articles([
+        "Colombia offered to host a NATO training centre, President Duque said.",
+        "Mexico said it would not send its National Guard abroad.",
+        "Thailand will contribute an engineering company to the UN mission in South Sudan.",
+        "Britain has offered military training."])
+    assert facts(con, "a.txt") == {("COL", "military_infrastructure", "committed")}
+    assert facts(con, "b.txt") == {("MEX", "troop_deployment", "declined")}
+    assert facts(con, "c.txt") == {("THA", "troop_deployment", "committed")}
+    assert facts(con, "d.txt") == {("GBR", "military_aid", "committed")}
