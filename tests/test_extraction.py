@@ -758,3 +758,36 @@ def test_a_training_centre_is_infrastructure_not_training_and_other_units_deploy
     assert facts(con, "b.txt") == {("MEX", "troop_deployment", "declined")}
     assert facts(con, "c.txt") == {("THA", "troop_deployment", "committed")}
     assert facts(con, "d.txt") == {("GBR", "military_aid", "committed")}
+
+
+def test_the_government_of_a_state_acts_for_it_but_its_allies_do_not():
+    con = in_articles([
+        "The government of Kenya will send troops to Haiti.",
+        "The allies of Ukraine agreed to provide air defence systems.",
+        "The Republic of Korea dispatched two divisions to South Vietnam."])
+    assert facts(con, "a.txt") == {("KEN", "troop_deployment", "committed")}
+    assert not {f for f in facts(con, "b.txt") if f[0] == "UKR"}
+    assert facts(con, "c.txt") == {("KOR", "troop_deployment", "committed")}
+
+
+def test_a_commitment_asked_of_someone_is_nobodys_commitment():
+    con = in_articles([
+        "Haiti asked Kenya to send police officers to Port-au-Prince.",
+        "Somalia urged Egypt to deploy troops quickly.",
+        "Ukraine called on its allies to provide more air defence systems.",
+        "The UN invited Rwanda to contribute troops, and Kigali agreed to send 500 soldiers."])
+    assert facts(con, "a.txt") == facts(con, "b.txt") == facts(con, "c.txt") == set()
+    # the answer to a request is a commitment
+    assert facts(con, "d.txt") == {("RWA", "troop_deployment", "committed")}
+
+
+def test_seats_of_government_of_other_decades_name_their_state():
+    con = in_articles([
+        "Bonn will provide 200 million marks in aid to Israel.",
+        "The Soviets shipped missiles to Cuba in 1962.",
+        "Peking pledged to send troops to Korea.",
+        "Her Majesty's Government will station a battalion in Belize."])
+    assert facts(con, "a.txt") == {("DEU", "financial_support", "committed")}
+    assert facts(con, "b.txt") == {("SUN", "military_aid", "committed")}
+    assert facts(con, "c.txt") == {("CHN", "troop_deployment", "committed")}
+    assert facts(con, "d.txt") == {("GBR", "troop_deployment", "committed")}

@@ -83,7 +83,8 @@ EXTRA_STATES = [
 # living state keeps every alias they share ("Moscow" stays Russia's). The English names are written
 # here because the library's are sort keys ("USSR, Union of Soviet Socialist Republics").
 DISSOLVED_STATES = [
-    {"code": "SUN", "name": "Soviet Union", "names": ["Soviet Union", "USSR", "U.S.S.R.", "Union of Soviet Socialist Republics"],
+    {"code": "SUN", "name": "Soviet Union",
+     "names": ["Soviet Union", "USSR", "U.S.S.R.", "Union of Soviet Socialist Republics", "Soviets"],
      "demonym": "Soviet"},
     {"code": "YUG", "name": "Yugoslavia", "names": ["Yugoslavia"], "demonym": "Yugoslav"},
     {"code": "CSK", "name": "Czechoslovakia", "names": ["Czechoslovakia"], "demonym": "Czechoslovak"},
@@ -103,6 +104,13 @@ FORMER_NAMES = {
     "LKA": ["Ceylon"], "THA": ["Siam"], "IRN": ["Persia"], "KHM": ["Kampuchea"], "DEU": ["West Germany"],
 }
 FORMER_DEMONYMS = {"COD": ["Zairean", "Zairian"], "ZWE": ["Rhodesian"], "DEU": ["West German"]}
+# Seats of government under a former name or of a former era, as writers of their time name the
+# government ("Peking said", "Bonn will provide"); cities that are also common words or other places
+# (Salisbury, Lagos, Karachi) are left out.
+FORMER_CAPITALS = {
+    "CHN": ["Peking"], "MMR": ["Rangoon"], "DEU": ["Bonn"], "COD": ["Leopoldville", "Léopoldville"],
+    "KAZ": ["Alma-Ata"], "VNM": ["Saigon"], "DDR": ["East Berlin", "Pankow"],
+}
 
 LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F' .\-’()]+$")
 
@@ -153,7 +161,8 @@ def _states() -> list[dict]:
     dissolved = []
     for state in DISSOLVED_STATES:
         assert state["code"] in historic, f"{state['code']} is not an ISO 3166-3 code"
-        dissolved.append({**state, "capital": "", "population": 0})
+        dissolved.append({**state, "capital": "", "population": 0,
+                          "former_demonyms": FORMER_DEMONYMS.get(state["code"], [])})
     return states + EXTRA_STATES + dissolved
 
 
@@ -184,6 +193,8 @@ def _alias_rows(states: list[dict]) -> list[dict]:
         capital = state["capital"]
         if capital:
             offer(capital, "capital", state)
+        for former in FORMER_CAPITALS.get(state["code"], []):
+            offer(former, "capital", state)
 
     rows = []
     for key in sorted(candidates):

@@ -277,7 +277,13 @@ roles as (
             coalesce(governing_word, '') in (select word from grammar_words where word_list = 'place_governors')
             or coalesce(next_1_norm, '') in (select word from grammar_words where word_list = 'place_followers')
         ) as is_place_use,
-        coalesce(governing_word, '') in (select word from grammar_words where word_list = 'object_governors') or regexp_matches(coalesce(governing_word, ''), '^\w{3,}ing$') as is_object,
+        (coalesce(governing_word, '') in (select word from grammar_words where word_list = 'object_governors') or regexp_matches(coalesce(governing_word, ''), '^\w{3,}ing$'))
+            -- "the government of Kenya will send": a state after an agent noun and "of" is that agent's
+            -- state ("the allies of Ukraine" are not Ukraine: relational nouns keep their object)
+            and not (prev_1_norm = 'of'
+                     and coalesce(prev_2_norm, '') in (select word from grammar_words where word_list = 'agent_nouns')
+                     and coalesce(prev_2_norm, '') not in (select word from grammar_words where word_list = 'relational_nouns'))
+            as is_object,
         alias_kind like 'pronoun%' as is_pronoun,
         (coalesce(next_1_norm, '') in (select word from grammar_words where word_list = 'reporting_verbs')
           or (coalesce(next_2_norm, '') in (select word from grammar_words where word_list = 'reporting_verbs_after_adverb')

@@ -54,6 +54,30 @@ article_types as (
     qualify row_number() over (partition by article_id order by count(*) desc, label) = 1
 ),
 
+-- "Haiti asked Kenya to send police", "Kyiv urged its allies to provide": a commitment asked of
+-- someone is a request, nobody's commitment - a request verb within five words before "to <cue>"
+requested_cues as (
+    select distinct int_cue_matches.article_id, int_cue_matches.sentence_no, int_cue_matches.cue_start
+    from int_cue_matches
+    inner join int_sentence_tokens as to_token
+        on to_token.article_id = int_cue_matches.article_id
+        and to_token.sentence_no = int_cue_matches.sentence_no
+        and to_token.token_no = int_cue_matches.cue_start - 1
+        and to_token.token_norm = 'to'
+    inner join int_sentence_tokens as request
+        on request.article_id = to_token.article_id
+        and request.sentence_no = to_token.sentence_no
+        and request.token_no between to_token.token_no - 5 and to_token.token_no - 1
+    left join int_sentence_tokens as before_request
+        on before_request.article_id = request.article_id
+        and before_request.sentence_no = request.sentence_no
+        and before_request.token_no = request.token_no - 1
+    where int_cue_matches.cue_family = 'commitment'
+        and (request.token_norm in (select word from grammar_words where word_list = 'request_verbs')
+             -- "called on its allies to provide"
+             or (request.token_norm = 'on' and coalesce(before_request.token_norm, '') like 'call%'))
+),
+
 -- a participation cue ("Belgium is also participating") takes the article's type, else its own
 commitment_cues as (
     select
@@ -65,6 +89,10 @@ commitment_cues as (
     from int_cue_matches
     left join article_types
         on article_types.article_id = int_cue_matches.article_id
+    anti join requested_cues
+        on requested_cues.article_id = int_cue_matches.article_id
+        and requested_cues.sentence_no = int_cue_matches.sentence_no
+        and requested_cues.cue_start = int_cue_matches.cue_start
     where int_cue_matches.cue_family = 'commitment'
 ),
 
