@@ -791,3 +791,11 @@ def test_seats_of_government_of_other_decades_name_their_state():
     assert facts(con, "b.txt") == {("SUN", "military_aid", "committed")}
     assert facts(con, "c.txt") == {("CHN", "troop_deployment", "committed")}
     assert facts(con, "d.txt") == {("GBR", "troop_deployment", "committed")}
+
+
+def test_a_comma_ends_a_pledge_verbs_reach_and_an_armed_attack_is_an_attack():
+    con = in_articles([
+        "Of the $10 billion pledged, Saudi Arabia gave $4 billion to the fund.",
+        "The deal commits Washington to defend Manila in case of an armed attack."])
+    assert facts(con, "a.txt") == {("SAU", "financial_support", "committed")}
+    assert facts(con, "b.txt") == {("USA", "security_guarantee", "committed")}
