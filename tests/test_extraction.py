@@ -799,3 +799,10 @@ def test_a_comma_ends_a_pledge_verbs_reach_and_an_armed_attack_is_an_attack():
         "The deal commits Washington to defend Manila in case of an armed attack."])
     assert facts(con, "a.txt") == {("SAU", "financial_support", "committed")}
     assert facts(con, "b.txt") == {("USA", "security_guarantee", "committed")}
+
+
+def test_troops_a_mission_is_joined_by_come_from_their_states():
+    con = in_articles(["The Kenyan contingent, which arrived in June, will be joined by troops from Jamaica.",
+                       "The mission will be joined by 300 police officers from Benin and Chad."])
+    assert ("JAM", "troop_deployment", "committed") in facts(con, "a.txt")
+    assert facts(con, "b.txt") == {("BEN", "troop_deployment", "committed"), ("TCD", "troop_deployment", "committed")}
