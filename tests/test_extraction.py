@@ -806,3 +806,10 @@ def test_troops_a_mission_is_joined_by_come_from_their_states():
                        "The mission will be joined by 300 police officers from Benin and Chad."])
     assert ("JAM", "troop_deployment", "committed") in facts(con, "a.txt")
     assert facts(con, "b.txt") == {("BEN", "troop_deployment", "committed"), ("TCD", "troop_deployment", "committed")}
+
+
+def test_a_troop_count_in_brackets_after_a_state_is_its_contribution():
+    con = in_articles(["Contributors to the force include Kenya (1,000 troops), Jamaica and the Bahamas.",
+                       "The attack (which killed 12 soldiers) was condemned by Kenya."])
+    assert ("KEN", "troop_deployment", "committed") in facts(con, "a.txt")
+    assert facts(con, "b.txt") == set()
