@@ -813,3 +813,10 @@ def test_a_troop_count_in_brackets_after_a_state_is_its_contribution():
                        "The attack (which killed 12 soldiers) was condemned by Kenya."])
     assert ("KEN", "troop_deployment", "committed") in facts(con, "a.txt")
     assert facts(con, "b.txt") == set()
+
+
+def test_shielding_or_protecting_merchant_vessels_is_maritime_security():
+    con = in_articles(["India will protect merchant vessels in the Arabian Sea.",
+                       "The Houthis vowed to keep attacking ships in the Red Sea."])
+    assert facts(con, "a.txt") == {("IND", "air_sea_security", "committed")}
+    assert facts(con, "b.txt") == set()
