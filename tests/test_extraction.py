@@ -820,3 +820,16 @@ def test_shielding_or_protecting_merchant_vessels_is_maritime_security():
                        "The Houthis vowed to keep attacking ships in the Red Sea."])
     assert facts(con, "a.txt") == {("IND", "air_sea_security", "committed")}
     assert facts(con, "b.txt") == set()
+
+
+def test_said_before_a_coordinated_subject_starts_a_clause_and_logistics_hubs_and_intelligence_count():
+    con = in_articles([
+        "Starmer said Britain and France would establish military hubs across Ukraine.",
+        "Britain will send troops, said Starmer on Tuesday.",
+        "The US will not put boots on the ground but will provide intelligence and logistics, Witkoff said.",
+        "Poland will act as a logistics hub but will not send soldiers, Tusk said."])
+    assert facts(con, "a.txt") == {("GBR", "military_infrastructure", "committed"),
+                                   ("FRA", "military_infrastructure", "committed")}
+    assert facts(con, "b.txt") == {("GBR", "troop_deployment", "committed")}
+    assert facts(con, "c.txt") == {("USA", "troop_deployment", "declined"), ("USA", "military_aid", "committed")}
+    assert facts(con, "d.txt") == {("POL", "military_infrastructure", "committed"), ("POL", "troop_deployment", "declined")}
