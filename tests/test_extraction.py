@@ -833,3 +833,13 @@ def test_said_before_a_coordinated_subject_starts_a_clause_and_logistics_hubs_an
     assert facts(con, "b.txt") == {("GBR", "troop_deployment", "committed")}
     assert facts(con, "c.txt") == {("USA", "troop_deployment", "declined"), ("USA", "military_aid", "committed")}
     assert facts(con, "d.txt") == {("POL", "military_infrastructure", "committed"), ("POL", "troop_deployment", "declined")}
+
+
+def test_leaders_of_other_decades_speak_for_their_state_and_armoured_divisions_deploy():
+    con = in_articles([
+        "Nasser sent 70,000 Egyptian troops to Yemen.",
+        "Iraq sent an armoured division to Syria during the October War.",
+        "Brezhnev pledged to supply tanks to Egypt."])
+    assert facts(con, "a.txt") == {("EGY", "troop_deployment", "committed")}
+    assert facts(con, "b.txt") == {("IRQ", "troop_deployment", "committed")}
+    assert facts(con, "c.txt") == {("SUN", "military_aid", "committed")}
