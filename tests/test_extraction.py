@@ -15,10 +15,14 @@ def one(text: str):
     return build_from_texts({"a.txt": text})
 
 
-def in_article(text: str):
+def as_article(text: str) -> str:
     """A sentence (or two) as the body of a short article: a headline and a closing line around it, so
     the text is long enough to be kept and the sentence is no headline."""
-    return one("Regional news\n\n" + text + " Officials gave no further details on Tuesday.")
+    return "Regional news\n\n" + text + " Officials gave no further details on Tuesday."
+
+
+def in_article(text: str):
+    return one(as_article(text))
 
 
 def test_coordinated_subjects_each_commit():
@@ -598,8 +602,18 @@ def test_negated_expectations_and_approval_provisos(sentence, expected):
 
 def in_articles(sentences: list[str]):
     """Each sentence as its own short article (a.txt, b.txt, ...), all built in one warehouse."""
-    return build_from_texts({f"{chr(97 + i)}.txt": "Regional news\n\n" + s + " Officials gave no further details on Tuesday."
-                             for i, s in enumerate(sentences)})
+    return build_from_texts({f"{chr(97 + i)}.txt": as_article(s) for i, s in enumerate(sentences)})
+
+
+def facts_of_each(sentences: list[str]) -> list[set]:
+    """The facts found in each sentence, each built as its own article in one warehouse."""
+    con = in_articles(sentences)
+    return [facts(con, f"{chr(97 + i)}.txt") for i in range(len(sentences))]
+
+
+def assert_each_gives(cases: list[tuple[str, set]]) -> None:
+    for (sentence, expected), found in zip(cases, facts_of_each([s for s, _ in cases])):
+        assert found == expected, sentence
 
 
 RELATIVE_CLAUSES = [
@@ -612,12 +626,9 @@ RELATIVE_CLAUSES = [
 
 
 def test_a_commitment_in_a_relative_clause_belongs_to_the_clause_subject():
-    con = in_articles([s for s, _ in RELATIVE_CLAUSES] + [
-        "The missiles that hit the city were supplied by an unknown source.",
-        "The troops that attacked the village were not identified."])
-    for i, (_, expected) in enumerate(RELATIVE_CLAUSES):
-        assert facts(con, f"{chr(97 + i)}.txt") == {expected}
-    assert facts(con, "d.txt") == set() and facts(con, "e.txt") == set()
+    assert_each_gives([(s, {expected}) for s, expected in RELATIVE_CLAUSES] + [
+        ("The missiles that hit the city were supplied by an unknown source.", set()),
+        ("The troops that attacked the village were not identified.", set())])
 
 
 def test_a_capitalised_may_is_a_month_or_a_name_not_a_hedge():
@@ -663,9 +674,7 @@ BASES_SALES_MANDATES = [
 
 
 def test_sales_approved_bases_opened_or_refused_mandates_extended_and_denied_plans():
-    con = in_articles([s for s, _ in BASES_SALES_MANDATES])
-    for i, (sentence, expected) in enumerate(BASES_SALES_MANDATES):
-        assert facts(con, f"{chr(97 + i)}.txt") == expected, sentence
+    assert_each_gives(BASES_SALES_MANDATES)
 
 
 OTHER_DECADES_AND_BACKSTOPS = [
@@ -686,9 +695,7 @@ OTHER_DECADES_AND_BACKSTOPS = [
 
 
 def test_organisations_and_weapons_of_other_decades_defence_if_attacked_and_backstops():
-    con = in_articles([s for s, _ in OTHER_DECADES_AND_BACKSTOPS])
-    for i, (sentence, expected) in enumerate(OTHER_DECADES_AND_BACKSTOPS):
-        assert facts(con, f"{chr(97 + i)}.txt") == expected, sentence
+    assert_each_gives(OTHER_DECADES_AND_BACKSTOPS)
 
 
 PASSIVES_RECEIPTS_AND_PURCHASES = [
@@ -707,9 +714,7 @@ PASSIVES_RECEIPTS_AND_PURCHASES = [
 
 
 def test_passive_pledges_receipts_and_purchases_name_the_giver():
-    con = in_articles([s for s, _ in PASSIVES_RECEIPTS_AND_PURCHASES])
-    for i, (sentence, expected) in enumerate(PASSIVES_RECEIPTS_AND_PURCHASES):
-        assert facts(con, f"{chr(97 + i)}.txt") == expected, sentence
+    assert_each_gives(PASSIVES_RECEIPTS_AND_PURCHASES)
 
 
 def test_approval_by_a_council_makes_a_pledge_conditional_and_dismissing_a_force_opposes_it():

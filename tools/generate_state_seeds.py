@@ -154,15 +154,13 @@ def _states() -> list[dict]:
             "demonym": info.get("demonym") or "",
             "capital": info.get("capital") or "",
             "population": int(info.get("population") or 0),
-            "former_demonyms": FORMER_DEMONYMS.get(country.alpha_3, []),
         })
         states[-1]["names"] += FORMER_NAMES.get(country.alpha_3, [])
     historic = {c.alpha_3 for c in pycountry.historic_countries}
     dissolved = []
     for state in DISSOLVED_STATES:
         assert state["code"] in historic, f"{state['code']} is not an ISO 3166-3 code"
-        dissolved.append({**state, "capital": "", "population": 0,
-                          "former_demonyms": FORMER_DEMONYMS.get(state["code"], [])})
+        dissolved.append({**state, "capital": "", "population": 0})
     return states + EXTRA_STATES + dissolved
 
 
@@ -188,7 +186,7 @@ def _alias_rows(states: list[dict]) -> list[dict]:
         demonym = state["demonym"]
         if demonym and " and " not in demonym:
             offer(demonym, "demonym", state)
-        for former in state.get("former_demonyms", []):
+        for former in FORMER_DEMONYMS.get(state["code"], []):
             offer(former, "demonym", state)
         capital = state["capital"]
         if capital:

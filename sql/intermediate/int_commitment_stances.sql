@@ -65,7 +65,7 @@ stance_cues_in_scope as (
                 + case when stance_cues.label = 'conditional' then 6 else 0 end
         )
         or (stance_cues.label = 'opposed' and stance_cues.cue_start > int_commitment_cues_attributed.cue_end)
-    ),
+),
 
 -- a stance cue with a contrast word between it and the commitment cue speaks of another clause
 stance_cues_in_clause as (
