@@ -62,3 +62,25 @@ def facts(con: duckdb.DuckDBPyConnection, source_file: str | None = None) -> set
 
 def pairs(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
     return {(a, t) for a, t, _ in facts(con)}
+
+
+def as_article(text: str) -> str:
+    """A sentence (or two) as the body of a short article: a headline and a closing line around it, so
+    the text is long enough to be kept and the sentence is no headline."""
+    return "Regional news\n\n" + text + " Officials gave no further details on Tuesday."
+
+
+def in_articles(sentences: list[str]):
+    """Each sentence as its own short article (a.txt, b.txt, ...), all built in one warehouse."""
+    return build_from_texts({f"{chr(97 + i)}.txt": as_article(s) for i, s in enumerate(sentences)})
+
+
+def facts_of_each(sentences: list[str]) -> list[set]:
+    """The facts found in each sentence, each built as its own article in one warehouse."""
+    con = in_articles(sentences)
+    return [facts(con, f"{chr(97 + i)}.txt") for i in range(len(sentences))]
+
+
+def assert_each_gives(cases: list[tuple[str, set]]) -> None:
+    for (sentence, expected), found in zip(cases, facts_of_each([s for s, _ in cases])):
+        assert found == expected, sentence

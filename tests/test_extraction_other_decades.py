@@ -1,0 +1,72 @@
+"""Who commits to what in the register of other decades and other regions: wire copy about airlifts,
+troop contributors, suspended aid and leaders named by surname. Sentences written for these tests."""
+
+from __future__ import annotations
+
+from helpers import assert_each_gives
+
+TROOPS_MOVED_AND_KEPT = [
+    # troops flown, rushed or ordered somewhere are sent there (but an air force flying a mission is not)
+    ("Morocco airlifted 1,500 soldiers to Zaire to defend Shaba province.", {("MAR", "troop_deployment", "committed")}),
+    ("Belgian commandos were flown to Kigali on Sunday.", {("BEL", "troop_deployment", "committed")}),
+    ("President Eisenhower ordered 14,000 marines into Lebanon on Tuesday.", {("USA", "troop_deployment", "committed")}),
+    ("The patrols will be flown from the air base by the German Air Force.", set()),
+    ("The general ordered troops to withdraw from the border.", set()),
+    # contributors, troops serving with a mission, forming its bulk, staying on, on the ground
+    ("Uganda and Burundi are the main troop contributors to the African Union mission in Somalia.",
+     {("UGA", "troop_deployment", "committed"), ("BDI", "troop_deployment", "committed")}),
+    ("Rwanda has about 2,000 troops serving with the UN mission in Darfur.", {("RWA", "troop_deployment", "committed")}),
+    ("Pakistani peacekeepers make up the largest contingent of the force.", {("PAK", "troop_deployment", "committed")}),
+    ("A Malaysian battalion arrived in Mogadishu on Friday.", {("MYS", "troop_deployment", "committed")}),
+    ("Australian and New Zealand troops will remain in Solomon Islands until order is restored.",
+     {("AUS", "troop_deployment", "committed"), ("NZL", "troop_deployment", "committed")}),
+    ("The UAE and Saudi Arabia have troops on the ground in Yemen.",
+     {("ARE", "troop_deployment", "committed"), ("SAU", "troop_deployment", "committed")}),
+    ("Fighting between government troops and rebels killed 40 people in Jaffna on Sunday.", set()),
+]
+
+
+def test_troops_airlifted_ordered_in_serving_or_staying_are_deployed():
+    assert_each_gives(TROOPS_MOVED_AND_KEPT)
+
+
+AID_GIVEN_STOPPED_AND_OPPOSED = [
+    # arming and training armed groups is military aid; a sale opposed by a third state is opposed
+    ("Tehran is arming and training Shiite militias in Iraq, American commanders say.",
+     {("IRN", "military_aid", "committed")}),
+    ("Israel opposed the sale of F-15 fighters to Saudi Arabia.", {("ISR", "military_aid", "opposed")}),
+    # suspending aid is saying it will not be given; frozen assets that fund a loan are no refusal
+    ("Washington suspended military aid to Pakistan after the nuclear test.", {("USA", "military_aid", "declined")}),
+    ("Japan agreed to use frozen Russian assets to fund a $50 billion loan to Ukraine.",
+     {("JPN", "financial_support", "committed")}),
+    # lines of credit, a possessor's contribution, a guarantee given or refused
+    ("India extended a line of credit of $500 million to Bangladesh.", {("IND", "financial_support", "committed")}),
+    ("Japan's contribution will amount to 13 billion dollars.", {("JPN", "financial_support", "committed")}),
+    ("France guaranteed the security of Chad against Libyan aggression.", {("FRA", "security_guarantee", "committed")}),
+    ("The United States has given no security guarantee to Ukraine, the State Department said.",
+     {("USA", "security_guarantee", "declined")}),
+    ("Officials gave no further details on the pledge of troops by Ghana.", {("GHA", "troop_deployment", "committed")}),
+]
+
+
+def test_arming_suspending_and_guaranteeing_are_read_with_their_stance():
+    assert_each_gives(AID_GIVEN_STOPPED_AND_OPPOSED)
+
+
+LEADERS_AND_BODIES = [
+    # leaders of other decades speak for their state, by surname where the surname is theirs alone
+    ("The Reagan administration will sell AWACS radar planes to Saudi Arabia.", {("USA", "military_aid", "committed")}),
+    ("Mrs Gandhi ordered the army into East Pakistan.", {("IND", "troop_deployment", "committed")}),
+    ("King Hussein and Mr Rabin signed the peace treaty at the border crossing.",
+     {("JOR", "agreement", "committed"), ("ISR", "agreement", "committed")}),
+    # observers and monitors named by nationality are their state's; a qualified government is its state's
+    ("Soviet and American observers will supervise the truce.",
+     {("SUN", "ceasefire_monitoring", "committed"), ("USA", "ceasefire_monitoring", "committed")}),
+    ("Somalia's federal government endorsed the communique.", {("SOM", "agreement", "committed")}),
+    # what a reporter expects is not yet done
+    ("Zimbabwe is expected to sign the accord next month.", {("ZWE", "agreement", "conditional")}),
+]
+
+
+def test_leaders_observers_and_qualified_governments_speak_for_their_state():
+    assert_each_gives(LEADERS_AND_BODIES)
