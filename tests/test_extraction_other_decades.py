@@ -3,7 +3,7 @@ troop contributors, suspended aid and leaders named by surname. Sentences writte
 
 from __future__ import annotations
 
-from helpers import assert_each_gives
+from helpers import as_article, assert_each_gives, build_from_texts, facts
 
 TROOPS_MOVED_AND_KEPT = [
     # troops flown, rushed or ordered somewhere are sent there (but an air force flying a mission is not)
@@ -70,3 +70,20 @@ LEADERS_AND_BODIES = [
 
 def test_leaders_observers_and_qualified_governments_speak_for_their_state():
     assert_each_gives(LEADERS_AND_BODIES)
+
+
+def test_a_successor_state_s_names_stand_for_its_predecessor_in_articles_published_before_the_succession():
+    con = build_from_texts({
+        "1972.txt": as_article("Moscow agreed to supply Egypt with MiG jet fighters."),
+        "2015.txt": as_article("Moscow agreed to supply Syria with MiG jet fighters."),
+        "undated.txt": as_article("Moscow agreed to supply Iran with MiG jet fighters."),
+        "1995.txt": as_article("Belgrade will send troops to the border, the defence minister said."),
+        "2004.txt": as_article("Belgrade will send troops to the frontier, the defence minister said.")},
+        published={"1972.txt": "1972-03-01", "2015.txt": "2015-03-01", "1995.txt": "1995-05-05",
+                   "2004.txt": "2004-05-05"})
+    assert facts(con, "1972.txt") == {("SUN", "military_aid", "committed")}
+    assert facts(con, "2015.txt") == {("RUS", "military_aid", "committed")}
+    # without a date nothing says which state the names stood for: they keep their own
+    assert facts(con, "undated.txt") == {("RUS", "military_aid", "committed")}
+    assert facts(con, "1995.txt") == {("YUG", "troop_deployment", "committed")}
+    assert facts(con, "2004.txt") == {("SCG", "troop_deployment", "committed")}

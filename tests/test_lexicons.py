@@ -125,6 +125,17 @@ def test_unknown_actor_code_fails_with_file_line_and_reason(seeds_copy):
         read_seeds(seeds_copy)
 
 
+def test_a_succession_with_an_unknown_state_or_an_unreadable_date_fails_the_load(seeds_copy):
+    line = append_row(seeds_copy / "state_successions.csv", {"successor_code": "RUS", "predecessor_code": "URSS",
+                                                               "until": "1991-12-26"})
+    with pytest.raises(LexiconError, match=rf"state_successions.csv line {line}: unknown actor code 'URSS'"):
+        read_seeds(seeds_copy)
+    (seeds_copy / "state_successions.csv").write_text(
+        "successor_code,predecessor_code,since,until,note\nRUS,SUN,,26 December 1991,\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"state_successions.csv line 2: until must be a date written YYYY-MM-DD"):
+        read_seeds(seeds_copy)
+
+
 def test_duplicate_rule_id_fails_with_file_line_and_reason(seeds_copy):
     line = append_row(seeds_copy / "commitment_cues.csv", {"rule_id": "TD01", "commitment_type": "troop_deployment",
                                                              "keywords": "send", "pattern": "send", "max_actor_gap": "5"})

@@ -102,6 +102,8 @@ FORMER_NAMES = {
     "MMR": ["Burma"], "COD": ["Zaire"], "BEN": ["Dahomey"], "BFA": ["Upper Volta"],
     "ZWE": ["Rhodesia", "Southern Rhodesia"], "TLS": ["East Timor"], "BLR": ["Byelorussia"],
     "LKA": ["Ceylon"], "THA": ["Siam"], "IRN": ["Persia"], "KHM": ["Kampuchea"], "DEU": ["West Germany"],
+    "TWN": ["Nationalist China", "Formosa"], "ETH": ["Abyssinia"], "TZA": ["Tanganyika"], "MWI": ["Nyasaland"],
+    "ZMB": ["Northern Rhodesia"], "BWA": ["Bechuanaland"], "LSO": ["Basutoland"],
 }
 FORMER_DEMONYMS = {"COD": ["Zairean", "Zairian"], "ZWE": ["Rhodesian"], "DEU": ["West German"]}
 # Seats of government under a former name or of a former era, as writers of their time name the

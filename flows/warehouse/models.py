@@ -74,6 +74,7 @@ SEEDS = [
     SeedSpec("commitment_type_units", ("commitment_type", "unit_family")),
     SeedSpec("grammar_words", ("word_list", "word")),
     SeedSpec("actor_aliases", ("alias", "actor_code", "alias_kind", "match_case", "note")),
+    SeedSpec("state_successions", ("successor_code", "predecessor_code", "since", "until", "note")),
     SeedSpec("commitment_cues", ("rule_id", "commitment_type", "keywords", "pattern", "exclude_pattern", "max_actor_gap",
                                  "only_with_stance", "type_from_article", "example", "counter_example"),
              key="rule_id", regex_column="pattern", exclude_column="exclude_pattern"),
@@ -84,6 +85,7 @@ SEEDS = [
 ]
 
 ACTOR_KINDS = {"state", "organisation", "coalition"}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ALIAS_KINDS = {"name", "demonym", "capital", "metonym", "person"}
 DEFAULT_UNIT_FAMILY = "equipment"  # int_sentence_quantities: a unit quantity_units.csv does not list
 
@@ -162,6 +164,16 @@ def _check_references(tables: dict[str, list[dict]]) -> None:
         if folded in aliases_seen and aliases_seen[folded] != row["actor_code"]:
             fail("actor_aliases", row, f"alias {row['alias']!r} already maps to {aliases_seen[folded]}")
         aliases_seen[folded] = row["actor_code"]
+    for row in tables["state_successions"]:
+        for column in ("successor_code", "predecessor_code"):
+            if row[column] not in actor_codes:
+                fail("state_successions", row, f"unknown actor code {row[column]!r} in {column}")
+        for column in ("since", "until"):
+            if (row[column] or column == "until") and not ISO_DATE.fullmatch(row[column]):
+                fail("state_successions", row, f"{column} must be a date written YYYY-MM-DD"
+                                               + (" (since may be empty)" if column == "since" else ""))
+        if row["since"] and row["since"] >= row["until"]:
+            fail("state_successions", row, "since must come before until")
     for row in tables["commitment_cues"]:
         if row["commitment_type"] not in types:
             fail("commitment_cues", row, f"unknown commitment_type {row['commitment_type']!r}")

@@ -36,6 +36,19 @@ int_sentence_tokens as (
     where hash(article_id) % getvariable('actor_n_chunks') = getvariable('actor_chunk_no')
 ),
 
+stg_articles as (
+    select article_id, published from staging.stg_articles
+),
+
+state_successions as (
+    select
+        successor_code,
+        predecessor_code,
+        coalesce(try_cast(since as date), date '0001-01-01') as since,
+        cast(until as date) as until
+    from lexicon.state_successions
+),
+
 stg_actor_aliases as (
     select * from staging.stg_actor_aliases
 ),
@@ -299,13 +312,15 @@ roles as (
 
 final as (
     select
-        article_id,
+        roles.article_id,
         paragraph_no,
         sentence_no,
         token_start,
         token_end,
         matched_text,
-        actor_code,
+        -- "Moscow agreed" in an article of 1980 is the Soviet Union: a state's names stand for the state it
+        -- succeeded in articles published before the succession (lexicon.state_successions)
+        coalesce(state_successions.predecessor_code, roles.actor_code) as actor_code,
         alias_kind,
         is_pronoun,
         is_led_compound,
@@ -317,6 +332,12 @@ final as (
         -- "in response to France and the UK promising to send": an object that is a gerund's subject
         regexp_matches(coalesce(next_1_norm, ''), '^\w{3,}ing$') as is_followed_by_gerund
     from roles
+    left join stg_articles
+        on stg_articles.article_id = roles.article_id
+    left join state_successions
+        on state_successions.successor_code = roles.actor_code
+        and cast(stg_articles.published as date) >= state_successions.since
+        and cast(stg_articles.published as date) < state_successions.until
     -- a demonym names an actor only as an agent ("German forces", "the French president"),
     -- never as a plain adjective ("a Ukrainian settlement")
     where not (alias_kind = 'demonym' and not has_agent_noun_ahead)
