@@ -72,6 +72,29 @@ def test_leaders_observers_and_qualified_governments_speak_for_their_state():
     assert_each_gives(LEADERS_AND_BODIES)
 
 
+PACTS_OPPOSED_AND_ARMS_SOLD = [
+    # a third state rejecting or protesting a pact opposes it; the parties that signed it do not
+    ("Somalia rejected the memorandum of understanding signed by Ethiopia and Somaliland.",
+     {("SOM", "agreement", "opposed")}),
+    ("Beijing protested against the defence pact between Manila and Tokyo.", {("CHN", "agreement", "opposed")}),
+    ("The deal was sealed despite threats from Hungary to veto the move.", set()),
+    ("Australia and Papua New Guinea committed to come to each other's aid if attacked.",
+     {("AUS", "security_guarantee", "committed"), ("PNG", "security_guarantee", "committed")}),
+    # the value of an arms sale is no money given; gifts and missile systems are arms
+    ("Washington approved a $1.2 billion sale of F-16 parts to Pakistan.", {("USA", "military_aid", "committed")}),
+    ("New Delhi gifted two Dornier aircraft to the Sri Lankan navy.", {("IND", "military_aid", "committed")}),
+    ("Russia delivered S-400 missile systems to Turkey in July.", {("RUS", "military_aid", "committed")}),
+    # a participle after a comma belongs to the sentence's subject, not to the place before the comma
+    ("Kenya has agreed to lead a multinational security mission in Haiti, sending 1,000 police officers.",
+     {("KEN", "troop_deployment", "committed")}),
+    ("Brazilian peacekeepers led the UN mission in Haiti for 13 years.", {("BRA", "troop_deployment", "committed")}),
+]
+
+
+def test_opposed_pacts_arms_sales_and_participles_after_a_comma():
+    assert_each_gives(PACTS_OPPOSED_AND_ARMS_SOLD)
+
+
 def test_a_successor_state_s_names_stand_for_its_predecessor_in_articles_published_before_the_succession():
     con = build_from_texts({
         "1972.txt": as_article("Moscow agreed to supply Egypt with MiG jet fighters."),

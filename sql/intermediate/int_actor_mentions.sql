@@ -245,6 +245,7 @@ with_context as (
         prev_1.token_raw as prev_1_raw,
         next_1.token_norm as next_1_norm,
         next_1.token_raw as next_1_raw,
+        last_token.token_raw as last_raw,
         next_2.token_norm as next_2_norm,
         -- the word before the mention, looking past one determiner ("members of the coalition")
         case
@@ -330,7 +331,9 @@ final as (
         is_speaker,
         governing_word,
         -- "in response to France and the UK promising to send": an object that is a gerund's subject
-        regexp_matches(coalesce(next_1_norm, ''), '^\w{3,}ing$') as is_followed_by_gerund
+        -- (not across a comma: "a mission in Haiti, sending 1,000 police" is the sentence subject's)
+        regexp_matches(coalesce(next_1_norm, ''), '^\w{3,}ing$') and not regexp_matches(last_raw, '[,;:]$')
+            as is_followed_by_gerund
     from roles
     left join stg_articles
         on stg_articles.article_id = roles.article_id
