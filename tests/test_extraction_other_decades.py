@@ -95,6 +95,26 @@ def test_opposed_pacts_arms_sales_and_participles_after_a_comma():
     assert_each_gives(PACTS_OPPOSED_AND_ARMS_SOLD)
 
 
+WHO_THE_PARTS_OF_A_SENTENCE_ARE = [
+    # "the two countries" after a sentence naming two actors is both of them, object or not
+    ("President Marcos received Japanese Prime Minister Kishida in Manila on Friday. "
+     "The two countries signed a reciprocal access agreement.",
+     {("PHL", "agreement", "committed"), ("JPN", "agreement", "committed")}),
+    # a second clause with its own subject and auxiliary is not the first clause's conjunct
+    ("Kenya will lead the force and Uganda, Burundi and South Sudan will contribute troops.",
+     {("KEN", "troop_deployment", "committed"), ("UGA", "troop_deployment", "committed"),
+      ("BDI", "troop_deployment", "committed"), ("SSD", "troop_deployment", "committed")}),
+    ("France will send troops and will provide air defence systems to Estonia.",
+     {("FRA", "troop_deployment", "committed"), ("FRA", "military_aid", "committed")}),
+    # a buyer of arms is not their supplier
+    ("Egypt has become a major buyer of French weapons.", set()),
+]
+
+
+def test_the_two_countries_a_clause_with_its_own_subject_and_a_buyer_are_read_as_written():
+    assert_each_gives(WHO_THE_PARTS_OF_A_SENTENCE_ARE)
+
+
 def test_a_successor_state_s_names_stand_for_its_predecessor_in_articles_published_before_the_succession():
     con = build_from_texts({
         "1972.txt": as_article("Moscow agreed to supply Egypt with MiG jet fighters."),

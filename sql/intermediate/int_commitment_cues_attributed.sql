@@ -37,6 +37,14 @@ int_sentence_subjects as (
     select * from intermediate.int_sentence_subjects
 ),
 
+-- pronoun phrases that stand for two actors at once
+dual_pronouns as (
+    select article_id, sentence_no, token_start
+    from intermediate.int_actor_mentions
+    where is_pronoun
+        and regexp_matches(lower(matched_text), '^(?:both|the two) (?:countries|nations|sides|leaders|governments)$')
+),
+
 int_sentence_tokens as (
     select * from intermediate.int_sentence_tokens
 ),
@@ -337,7 +345,21 @@ attributed_to_previous_subject as (
         on int_sentence_subjects.article_id = subject_heads.article_id
         and int_sentence_subjects.paragraph_no = subject_heads.paragraph_no
         and int_sentence_subjects.sentence_no = subject_heads.sentence_no - 1
-        and int_sentence_subjects.role = 'subject'
+        -- "the two countries", "both sides": the two actors the previous sentence names, where it names two
+        and int_sentence_subjects.role = case
+            when subject_heads.head_start in (
+                    select token_start from dual_pronouns
+                    where dual_pronouns.article_id = subject_heads.article_id
+                        and dual_pronouns.sentence_no = subject_heads.sentence_no)
+                and exists (
+                    select 1 from int_sentence_subjects as pair
+                    where pair.article_id = subject_heads.article_id
+                        and pair.paragraph_no = subject_heads.paragraph_no
+                        and pair.sentence_no = subject_heads.sentence_no - 1
+                        and pair.role = 'pair')
+                then 'pair'
+            else 'subject'
+        end
     where subject_heads.head_kind = 'pronoun_third'
         and not exists (
             select 1 from third_person_in_sentence

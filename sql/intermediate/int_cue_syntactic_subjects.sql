@@ -126,6 +126,22 @@ climb(article_id, sentence_no, cue_id, level, token_no, path) as (
                 and own_subject.head_no = token.token_no
                 and own_subject.dep in ('nsubj', 'nsubjpass', 'agent')
         )
+        -- nor is a conjunct climbed whose auxiliary follows a name the parse left without a role ("Kenya
+        -- will lead it and Uganda and Burundi will contribute troops"): that name is its own subject
+        and not (token.dep = 'conj' and exists (
+            select 1
+            from sentence_tokens as own_aux
+            inner join int_actor_mentions as own_name
+                on own_name.article_id = own_aux.article_id
+                and own_name.sentence_no = own_aux.sentence_no
+                and own_name.token_end = own_aux.ws_token_no - 1
+            where own_aux.article_id = token.article_id
+                and own_aux.sentence_no = token.sentence_no
+                and own_aux.head_no = token.token_no
+                and own_aux.dep = 'aux'
+                and not own_name.is_object
+                and not own_name.is_pronoun
+        ))
 ),
 
 -- subjects on the path: nsubj, nsubjpass, the object of a passive agent, a nominal cue's possessor

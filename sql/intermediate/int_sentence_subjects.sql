@@ -1,8 +1,10 @@
 -- intermediate.int_sentence_subjects
--- Grain: one row per (article_id, sentence_no, actor_code, role) with role subject or speaker.
+-- Grain: one row per (article_id, sentence_no, actor_code, role) with role subject, speaker or pair.
 -- Purpose: what a later "they", "he", "both countries" or "we" can refer to: the sentence's first
 -- subject chain (its first named mention that is not an object, with its coordinated partners)
--- and the sentence's speakers ("Macron said", "according to Merz").
+-- and the sentence's speakers ("Macron said", "according to Merz"); and, where a sentence names
+-- exactly two actors, the pair a later "the two countries" or "both sides" can refer to ("Marcos
+-- received Kishida in Manila. The two countries signed ...").
 create or replace table intermediate.int_sentence_subjects as
 with
 
@@ -42,10 +44,25 @@ speakers as (
     where is_speaker
 ),
 
+pairs as (
+    select
+        article_id,
+        any_value(paragraph_no) as paragraph_no,
+        sentence_no,
+        unnest(list(distinct actor_code)) as actor_code,
+        'pair' as role
+    from int_actor_mentions_chained
+    where not is_led_compound
+    group by article_id, sentence_no
+    having count(distinct actor_code) = 2
+),
+
 final as (
     select * from subjects
     union all
     select * from speakers
+    union all
+    select * from pairs
 )
 
 select * from final;
