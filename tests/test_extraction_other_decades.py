@@ -108,10 +108,14 @@ WHO_THE_PARTS_OF_A_SENTENCE_ARE = [
      {("FRA", "troop_deployment", "committed"), ("FRA", "military_aid", "committed")}),
     # a buyer of arms is not their supplier
     ("Egypt has become a major buyer of French weapons.", set()),
+    # boots on the ground are troops; a negation that runs up to the subject is the subject's
+    ("The agreement does not mean US boots on the ground, the official said.", {("USA", "troop_deployment", "declined")}),
+    ("There will be no American boots on the ground, the president said.", {("USA", "troop_deployment", "declined")}),
+    ("Russia has boots on the ground in Syria.", {("RUS", "troop_deployment", "committed")}),
 ]
 
 
-def test_the_two_countries_a_clause_with_its_own_subject_and_a_buyer_are_read_as_written():
+def test_the_two_countries_a_clause_with_its_own_subject_a_buyer_and_boots_are_read_as_written():
     assert_each_gives(WHO_THE_PARTS_OF_A_SENTENCE_ARE)
 
 

@@ -65,6 +65,10 @@ stance_cues_in_scope as (
                 + case when stance_cues.label = 'conditional' then 6 else 0 end
         )
         or (stance_cues.label = 'opposed' and stance_cues.cue_start > int_commitment_cues_attributed.cue_end)
+        -- a negation that runs up to the subject: "there will be no American boots on the ground"
+        or (stance_cues.label = 'declined'
+            and stance_cues.cue_end between int_commitment_cues_attributed.subject_position - 1
+                                        and int_commitment_cues_attributed.cue_end)
 ),
 
 -- a stance cue with a contrast word between it and the commitment cue speaks of another clause
