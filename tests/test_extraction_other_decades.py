@@ -78,6 +78,11 @@ PACTS_OPPOSED_AND_ARMS_SOLD = [
      {("SOM", "agreement", "opposed")}),
     ("Beijing protested against the defence pact between Manila and Tokyo.", {("CHN", "agreement", "opposed")}),
     ("The deal was sealed despite threats from Hungary to veto the move.", set()),
+    # saying a sale undermines confidence or runs counter to an accord is opposing it
+    ("India said the supply of F-16 jets to Pakistan would harm regional stability.",
+     {("IND", "military_aid", "opposed")}),
+    ("Australia said it was deeply disappointed by the signing of the security pact.",
+     {("AUS", "agreement", "opposed")}),
     ("Australia and Papua New Guinea committed to come to each other's aid if attacked.",
      {("AUS", "security_guarantee", "committed"), ("PNG", "security_guarantee", "committed")}),
     # the value of an arms sale is no money given; gifts and missile systems are arms
