@@ -2,9 +2,10 @@
 -- Grain: one row per (article_id, sentence_no, rule_id, cue_start): each match of a cue rule
 -- (commitment type, stance or condition); cue_start / cue_end are the token positions of the match.
 -- Purpose: every lexicon hit with its span, for the candidates of intermediate.int_cue_candidates.
--- for each: select rule_id as cue_rule_id, pattern as cue_pattern, exclude_pattern as cue_exclude, cue_group from staging.stg_cue_rules order by rule_id
+-- for each: select rule_id as cue_rule_id, pattern as cue_pattern, exclude_pattern as cue_exclude, cue_group from staging.stg_cue_rules where rule_id in (select rule_id from intermediate.int_cue_candidates) order by rule_id
 -- The runner creates the table once, then runs the insert once per rule with the variables above set,
--- so each pattern is a constant compiled once (a pattern read from a column is compiled for every row).
+-- so each pattern is a constant compiled once (a pattern read from a column is compiled for every row);
+-- a rule no sentence is a candidate for matches nothing and is not run (a few articles need few rules).
 -- In the duckdb CLI: set variable cue_rule_id = 'TD01';
 --   set variable cue_pattern = (select pattern from staging.stg_cue_rules where rule_id = 'TD01');
 --   set variable cue_exclude = (select exclude_pattern from staging.stg_cue_rules where rule_id = 'TD01');
