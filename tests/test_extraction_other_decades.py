@@ -124,6 +124,32 @@ def test_the_two_countries_a_clause_with_its_own_subject_a_buyer_and_boots_are_r
     assert_each_gives(WHO_THE_PARTS_OF_A_SENTENCE_ARE)
 
 
+GUARANTEES_MONITORS_AND_MONEY = [
+    # guarantees in the words of other decades: an umbrella, a state's independence, an attack on one
+    ("Washington extended its nuclear umbrella to Japan.", {("USA", "security_guarantee", "committed")}),
+    ("Britain and France guaranteed Poland's independence in March 1939.",
+     {("GBR", "security_guarantee", "committed"), ("FRA", "security_guarantee", "committed")}),
+    ("Egypt vowed to defend Saudi Arabia against any Iranian aggression.", {("EGY", "security_guarantee", "committed")}),
+    ("Moscow would treat an attack on Belarus as an attack on Russia, the Kremlin said.",
+     {("RUS", "security_guarantee", "committed")}),
+    # the receiver of a giving verb is no giver, even right before the thing given
+    ("Washington has refused to give Ukraine security guarantees.", {("USA", "security_guarantee", "declined")}),
+    ("The African Union will deploy monitors to verify the cessation of hostilities in Tigray.",
+     {("AU", "ceasefire_monitoring", "committed")}),
+    # money written with a currency code, debts written off, troops that served with a mission
+    ("Oslo will contribute NOK 300 million to the World Bank fund for Afghanistan.",
+     {("NOR", "financial_support", "committed")}),
+    ("China wrote off $200 million of Zambia's debt.", {("CHN", "financial_support", "committed")}),
+    ("Irish peacekeepers have served with UNIFIL in southern Lebanon since 1978.",
+     {("IRL", "troop_deployment", "committed")}),
+    ("Ghana's debt rose to $50 billion last year, the finance ministry said.", set()),
+]
+
+
+def test_guarantees_monitoring_and_money_in_the_words_of_other_decades():
+    assert_each_gives(GUARANTEES_MONITORS_AND_MONEY)
+
+
 def test_a_successor_state_s_names_stand_for_its_predecessor_in_articles_published_before_the_succession():
     con = build_from_texts({
         "1972.txt": as_article("Moscow agreed to supply Egypt with MiG jet fighters."),

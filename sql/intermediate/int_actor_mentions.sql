@@ -291,7 +291,8 @@ roles as (
             coalesce(governing_word, '') in (select word from grammar_words where word_list = 'place_governors')
             or coalesce(next_1_norm, '') in (select word from grammar_words where word_list = 'place_followers')
         ) as is_place_use,
-        (coalesce(governing_word, '') in (select word from grammar_words where word_list = 'object_governors') or regexp_matches(coalesce(governing_word, ''), '^\w{3,}ing$'))
+        (coalesce(governing_word, '') in (select word from grammar_words where word_list in ('object_governors', 'giving_verbs'))
+         or regexp_matches(coalesce(governing_word, ''), '^\w{3,}ing$'))
             -- "the government of Kenya will send": a state after an agent noun and "of" is that agent's
             -- state ("the allies of Ukraine" are not Ukraine: relational nouns keep their object)
             and not (prev_1_norm = 'of'

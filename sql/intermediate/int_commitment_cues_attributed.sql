@@ -163,11 +163,14 @@ proximity_heads as (
         and int_actor_mentions_chained.sentence_no = int_actor_mentions.sentence_no
         and int_actor_mentions_chained.token_start = int_actor_mentions.token_start
     -- objects are no subjects, unless they are a gerund's subject ("to France promising to send"),
-    -- or a modifier directly before a nominal cue ("for U.S. security guarantees")
+    -- or a modifier directly before a nominal cue ("for U.S. security guarantees"; but not the receiver
+    -- of a giving verb: "to give Ukraine security guarantees")
     where (
             not (int_actor_mentions.is_object or coalesce(int_actor_mentions_chained.is_chain_object, false))
             or int_actor_mentions.is_followed_by_gerund
-            or cues_with_verb_position.max_actor_gap = 0
+            or (cues_with_verb_position.max_actor_gap = 0
+                and coalesce(int_actor_mentions.governing_word, '')
+                    not in (select word from grammar_words where word_list = 'giving_verbs'))
             -- "Egypt's proposed contribution of 5,000 troops": a possessor right before a nominal cue
             or (cues_with_verb_position.max_actor_gap <= 1 and int_actor_mentions.is_possessive)
         )
