@@ -150,6 +150,22 @@ def test_guarantees_monitoring_and_money_in_the_words_of_other_decades():
     assert_each_gives(GUARANTEES_MONITORS_AND_MONEY)
 
 
+SEAS_AND_SKIES = [
+    # an air force or navy taking over a mission, deploying jets, joining a maritime force, patrolling a gulf
+    ("The Italian Air Force will take over the NATO air policing mission in the Baltics.",
+     {("ITA", "air_sea_security", "committed")}),
+    ("Spain's Air Force has deployed eight F-18s to Siauliai.", {("ESP", "air_sea_security", "committed")}),
+    ("Pakistan will send a warship to join the combined maritime force patrolling the Arabian Sea.",
+     {("PAK", "air_sea_security", "committed")}),
+    # a short English text the language model reads as Nigerian Pidgin is still extracted
+    ("The Nigerian Navy will patrol the Gulf of Guinea with Ghana and Togo.", {("NGA", "air_sea_security", "committed")}),
+]
+
+
+def test_air_forces_and_navies_take_over_missions_and_patrol_seas():
+    assert_each_gives(SEAS_AND_SKIES)
+
+
 def test_a_successor_state_s_names_stand_for_its_predecessor_in_articles_published_before_the_succession():
     con = build_from_texts({
         "1972.txt": as_article("Moscow agreed to supply Egypt with MiG jet fighters."),

@@ -26,7 +26,10 @@ renamed as (
             nullif(trim(source_name), ''),
             regexp_extract(url, '^[a-z]+://(?:www\.)?([^/:?#]+)', 1)
         ) as publisher,
-        coalesce(language, 'en') = 'en' as is_extractable,
+        -- the rules read English; Nigerian Pidgin ('pcm') is what the language model calls some short
+        -- English news from West Africa ("The Nigerian Navy will patrol the Gulf of Guinea ..."), and
+        -- an English-based creole the rules read as well, so it is extracted too
+        coalesce(language, 'en') in ('en', 'pcm') as is_extractable,
         row_number() over (partition by article_id order by source_file) as copy_no
     from raw_articles
 ),
