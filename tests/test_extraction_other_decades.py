@@ -166,6 +166,27 @@ def test_air_forces_and_navies_take_over_missions_and_patrol_seas():
     assert_each_gives(SEAS_AND_SKIES)
 
 
+TRUCES_AND_VESSELS = [
+    # agreeing to or accepting a truce is an agreement; being willing to accept "an agreement" is none
+    ("Russia and Turkey agreed on a ceasefire in Idlib.",
+     {("RUS", "agreement", "committed"), ("TUR", "agreement", "committed")}),
+    ("Ethiopia's government and the TPLF agreed to a permanent cessation of hostilities.",
+     {("ETH", "agreement", "committed")}),
+    ("Everything depends on whether Russia is willing to accept an agreement.", set()),
+    # vessels handed over are arms, not patrols; an amount in military assistance is no money given
+    ("India handed over a Kilo-class submarine to Myanmar's navy.", {("IND", "military_aid", "committed")}),
+    ("Japan will transfer patrol vessels to the Philippine coast guard.", {("JPN", "military_aid", "committed")}),
+    ("The US will provide Taiwan with $345 million in military assistance from its own stocks.",
+     {("USA", "military_aid", "committed")}),
+    # taking part in an organisation's mission is a deployment
+    ("Egyptian forces will take part in the new AU mission in Somalia.", {("EGY", "troop_deployment", "committed")}),
+]
+
+
+def test_truces_agreed_vessels_handed_over_and_organisation_missions_joined():
+    assert_each_gives(TRUCES_AND_VESSELS)
+
+
 def test_a_successor_state_s_names_stand_for_its_predecessor_in_articles_published_before_the_succession():
     con = build_from_texts({
         "1972.txt": as_article("Moscow agreed to supply Egypt with MiG jet fighters."),
