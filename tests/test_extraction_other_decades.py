@@ -187,6 +187,17 @@ def test_truces_agreed_vessels_handed_over_and_organisation_missions_joined():
     assert_each_gives(TRUCES_AND_VESSELS)
 
 
+def test_a_negated_past_no_one_is_quoted_saying_is_an_observation_not_a_refusal():
+    assert_each_gives([
+        ("However, this time Zambia, Zimbabwe and Angola haven't contributed troops as in previous wars.", set()),
+        ("Kenya has never sent troops to Somalia before this year.", set()),
+        # said by the actor, or with a refusal for the future beside it, it is a refusal
+        ("Hungary said it had not sent weapons to Ukraine.", {("HUN", "military_aid", "declined")}),
+        ("Brazil has not sent weapons to Ukraine and will not do so, Lula said.", {("BRA", "military_aid", "declined")}),
+        ("Germany will not send Taurus missiles to Ukraine.", {("DEU", "military_aid", "declined")}),
+    ])
+
+
 def test_a_successor_state_s_names_stand_for_its_predecessor_in_articles_published_before_the_succession():
     con = build_from_texts({
         "1972.txt": as_article("Moscow agreed to supply Egypt with MiG jet fighters."),

@@ -4,7 +4,8 @@
 -- Purpose: how firm each attributed cue is. Stance cues count when they stand between the subject
 -- and the end of the cue (negation: "would not deploy"; hedges up to six tokens after it:
 -- "is almost ready"); opposition also counts after the cue ("a requirement it has rejected").
--- The highest-priority stance cue wins; with none, the stance is committed.
+-- The highest-priority stance cue wins; with none, the stance is committed. A refusal that is only the
+-- reporter's observation ("haven't contributed troops", no one quoted) is no commitment at all.
 create or replace table intermediate.int_commitment_stances as
 with
 
@@ -86,16 +87,47 @@ stance_cues_in_clause as (
     )
 ),
 
+-- "A, B and C haven't contributed troops": a negated perfect or past tense no one is quoted saying is
+-- the reporter's observation of what has not happened, not a refusal by the actor
+observed_negations as (
+    select distinct stance_cues.article_id, stance_cues.sentence_no, stance_cues.cue_start
+    from stance_cues
+    inner join int_sentence_tokens as negation
+        on negation.article_id = stance_cues.article_id
+        and negation.sentence_no = stance_cues.sentence_no
+        and negation.token_no = stance_cues.cue_start
+    left join int_sentence_tokens as auxiliary
+        on auxiliary.article_id = negation.article_id
+        and auxiliary.sentence_no = negation.sentence_no
+        and auxiliary.token_no = negation.token_no - 1
+    where stance_cues.label = 'declined'
+        and (negation.token_norm in ('hasn''t', 'haven''t', 'hadn''t', 'didn''t')
+             or (negation.token_norm in ('not', 'never') and auxiliary.token_norm in ('has', 'have', 'had', 'did')))
+        and not exists (
+            select 1 from int_sentence_tokens as reporting
+            where reporting.article_id = stance_cues.article_id
+                and reporting.sentence_no = stance_cues.sentence_no
+                and reporting.token_norm in (select word from grammar_words where word_list = 'reporting_verbs')
+        )
+),
+
 strongest_stance as (
     select
-        article_id,
-        sentence_no,
-        cue_id,
-        actor_code,
-        arg_max(stance, priority) as stance,
-        string_agg(distinct stance_rule_id, '+' order by stance_rule_id) as stance_rule_ids
+        stance_cues_in_clause.article_id,
+        stance_cues_in_clause.sentence_no,
+        stance_cues_in_clause.cue_id,
+        stance_cues_in_clause.actor_code,
+        arg_max(stance_cues_in_clause.stance, stance_cues_in_clause.priority) as stance,
+        string_agg(distinct stance_cues_in_clause.stance_rule_id, '+' order by stance_cues_in_clause.stance_rule_id)
+            as stance_rule_ids,
+        bool_and(observed_negations.cue_start is not null or stance_cues_in_clause.stance <> 'declined')
+            as is_observation_only
     from stance_cues_in_clause
-    group by article_id, sentence_no, cue_id, actor_code
+    left join observed_negations
+        on observed_negations.article_id = stance_cues_in_clause.article_id
+        and observed_negations.sentence_no = stance_cues_in_clause.sentence_no
+        and observed_negations.cue_start = stance_cues_in_clause.stance_start
+    group by all
 ),
 
 final as (
@@ -109,8 +141,9 @@ final as (
         and strongest_stance.sentence_no = int_commitment_cues_attributed.sentence_no
         and strongest_stance.cue_id = int_commitment_cues_attributed.cue_id
         and strongest_stance.actor_code = int_commitment_cues_attributed.actor_code
-    where int_commitment_cues_attributed.only_with_stance is null
-        or int_commitment_cues_attributed.only_with_stance = coalesce(strongest_stance.stance, 'committed')
+    where (int_commitment_cues_attributed.only_with_stance is null
+            or int_commitment_cues_attributed.only_with_stance = coalesce(strongest_stance.stance, 'committed'))
+        and not coalesce(strongest_stance.stance = 'declined' and strongest_stance.is_observation_only, false)
 )
 
 select * from final;
