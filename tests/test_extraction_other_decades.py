@@ -198,6 +198,20 @@ def test_a_negated_past_no_one_is_quoted_saying_is_an_observation_not_a_refusal(
     ])
 
 
+def test_a_receiver_a_strike_and_a_depot_are_not_what_they_resemble():
+    assert_each_gives([
+        # the receiver inside a giving cue is not its giver
+        ("Ukraine and Japan signed a security agreement that provides Kyiv with $4.5 billion this year.",
+         {("UKR", "agreement", "committed"), ("JPN", "agreement", "committed"), ("JPN", "financial_support", "committed")}),
+        # to strike an enemy is not to strike a deal
+        ("Israel would strike Hezbollah if it violated the deal, Netanyahu said.", set()),
+        ("Egypt and Sudan struck a defence pact on Tuesday.",
+         {("EGY", "agreement", "committed"), ("SDN", "agreement", "committed")}),
+        # ammunition depots are infrastructure, not ammunition
+        ("A prerequisite is that Lithuania provides barracks and ammunition depots.", set()),
+    ])
+
+
 def test_a_successor_state_s_names_stand_for_its_predecessor_in_articles_published_before_the_succession():
     con = build_from_texts({
         "1972.txt": as_article("Moscow agreed to supply Egypt with MiG jet fighters."),

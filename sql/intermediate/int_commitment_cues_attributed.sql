@@ -634,6 +634,17 @@ final as (
         and syntactic_paths.actor_code = all_attributions.actor_code
         and all_attributions.attribution_method like 'syntactic%'
     where all_attributions.actor_code is not null
+        -- the receiver inside the cue is not its giver ("Ukraine and Japan signed an agreement that provides
+        -- Kyiv with $4.5 billion": Japan gives, Kyiv receives)
+        and not exists (
+            select 1 from int_actor_mentions as receiver
+            where receiver.article_id = all_attributions.article_id
+                and receiver.sentence_no = all_attributions.sentence_no
+                and receiver.actor_code = all_attributions.actor_code
+                and receiver.token_start > commitment_cues.cue_start
+                and receiver.token_end <= commitment_cues.cue_end
+                and receiver.governing_word in (select word from grammar_words where word_list = 'giving_verbs')
+        )
     qualify row_number() over (
         partition by all_attributions.article_id, all_attributions.sentence_no,
                      all_attributions.cue_id, all_attributions.actor_code
