@@ -205,6 +205,10 @@ def test_a_receiver_a_strike_and_a_depot_are_not_what_they_resemble():
          {("UKR", "agreement", "committed"), ("JPN", "agreement", "committed"), ("JPN", "financial_support", "committed")}),
         # to strike an enemy is not to strike a deal
         ("Israel would strike Hezbollah if it violated the deal, Netanyahu said.", set()),
+        # "the two sides" in a reported clause are two actors, never the single reporter
+        ("The two sides struck a deal in Doha, Qatar said.", set()),
+        ("Sudan and Egypt held talks in Cairo. The two sides struck a deal on Monday, Qatar said.",
+         {("SDN", "agreement", "committed"), ("EGY", "agreement", "committed")}),
         ("Egypt and Sudan struck a defence pact on Tuesday.",
          {("EGY", "agreement", "committed"), ("SDN", "agreement", "committed")}),
         # ammunition depots are infrastructure, not ammunition

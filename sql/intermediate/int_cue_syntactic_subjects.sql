@@ -328,9 +328,12 @@ reporter_mentions as (
     ) = 1
 ),
 
+-- "The two sides struck a deal, Qatar said": a pronoun for two actors never stands for the reporter
 resolved as (
     select * from mapped
-    where not (alias_kind like 'pronoun%' and exists (
+    where not (alias_kind like 'pronoun%'
+               and not regexp_matches(lower(dependency_path), '= (?:both|the two) \w+$')
+               and exists (
         select 1 from reporter_mentions
         where reporter_mentions.article_id = mapped.article_id
             and reporter_mentions.sentence_no = mapped.sentence_no
@@ -345,6 +348,7 @@ resolved as (
         and mapped.cue_id = reporter_mentions.cue_id
         and mapped.alias_kind like 'pronoun%'
         and mapped.conjunct_depth = 0
+        and not regexp_matches(lower(mapped.dependency_path), '= (?:both|the two) \w+$')
 ),
 
 -- conjuncts count only where the subject itself names an actor: "guarantees from the U.S. and its
