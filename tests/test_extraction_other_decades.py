@@ -216,6 +216,18 @@ def test_a_receiver_a_strike_and_a_depot_are_not_what_they_resemble():
     ])
 
 
+def test_a_known_full_name_makes_the_surname_known_and_a_coordinated_reported_clause_keeps_its_reporter():
+    assert_each_gives([
+        # "Petro" alone is no alias; after "Gustavo Petro" in the same article it is him
+        ("The president, Gustavo Petro, spoke in Buenos Aires. \u201cIt will remain as scrap metal,\u201d but it "
+         "will not hand over Russian weapons, Petro said.", {("COL", "military_aid", "declined")}),
+        ("Lyndon Johnson addressed the nation. Johnson said he would send 50,000 more troops.",
+         {("USA", "troop_deployment", "committed")}),
+        # a surname that is a common word stays a word
+        ("Theresa May spoke in London. Estonia will host 500 troops from May, officials said.", set()),
+    ])
+
+
 def test_a_successor_state_s_names_stand_for_its_predecessor_in_articles_published_before_the_succession():
     con = build_from_texts({
         "1972.txt": as_article("Moscow agreed to supply Egypt with MiG jet fighters."),

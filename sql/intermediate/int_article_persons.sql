@@ -136,6 +136,34 @@ name_forms as (
     where title <> ''
 ),
 
+-- "The president, Gustavo Petro ... Petro said": a person the lexicon knows by the full name is known
+-- by the surname in an article that names him or her in full (a surname that is also a common word or
+-- a family name many share is left out: Theresa May, Manmohan Singh, Kim Jong Un)
+known_people as (
+    select distinct
+        sentences.article_id,
+        sentences.sentence_no,
+        sentences.sentence as intro_text,
+        'known_full_name' as link_rule,
+        aliases.actor_code,
+        regexp_extract(aliases.alias_clean, '(\S+)$', 1) as person_clean,
+        true as is_case_sensitive
+    from stg_actor_aliases as aliases
+    inner join intermediate.int_sentence_tokens as tokens
+        on tokens.token_norm = regexp_extract(aliases.alias_norm, '(\S+)$', 1)
+    inner join stg_sentences as sentences
+        on sentences.article_id = tokens.article_id
+        and sentences.sentence_no = tokens.sentence_no
+        and contains(sentences.sentence, aliases.alias_clean)
+    where aliases.alias_kind = 'person'
+        and aliases.n_tokens > 1
+        and regexp_extract(aliases.alias_norm, '(\S+)$', 1) not in (
+            'may', 'major', 'brown', 'rice', 'young', 'ford', 'gates', 'martin', 'wade', 'dan', 'costa', 'lee',
+            'park', 'moon', 'king', 'singh', 'khan', 'ahmed', 'ali', 'hassan', 'un', 'il', 'in', 'jong', 'hussein',
+            'ii', 'jonathan', 'taylor', 'doe', 'sharif', 'gandhi', 'santos', 'ortega', 'ramos', 'aquino', 'arroyo'
+        )
+),
+
 final as (
     select
         article_id,
@@ -147,7 +175,7 @@ final as (
         min(sentence_no) as intro_sentence_no,
         arg_min(intro_text, sentence_no) as intro_text,
         arg_min(link_rule, sentence_no) as link_rule
-    from name_forms
+    from (select * from name_forms union all select article_id, sentence_no, intro_text, link_rule, actor_code, person_clean, is_case_sensitive from known_people)
     where person_clean <> ''
     group by article_id, person_clean
     having count(distinct actor_code) = 1

@@ -277,11 +277,18 @@ reporting_subjects as (
         nearest_subject.path || ' <ccomp ' || reporting_verb.token_text || ' >nsubj ' || reporter_member.token_text
             || reporter.via as path
     from nearest_subject
+    inner join sentence_tokens as own_predicate
+        on own_predicate.article_id = nearest_subject.article_id
+        and own_predicate.sentence_no = nearest_subject.sentence_no
+        and own_predicate.token_no = nearest_subject.predicate_no
+    -- the reported clause, or a clause coordinated with it ("'It will remain as scrap,' but it will not
+    -- hand over the weapons, Petro said")
     inner join sentence_tokens as predicate
-        on predicate.article_id = nearest_subject.article_id
-        and predicate.sentence_no = nearest_subject.sentence_no
-        and predicate.token_no = nearest_subject.predicate_no
+        on predicate.article_id = own_predicate.article_id
+        and predicate.sentence_no = own_predicate.sentence_no
         and predicate.dep = 'ccomp'
+        and (predicate.token_no = own_predicate.token_no
+             or (own_predicate.dep = 'conj' and predicate.token_no = own_predicate.head_no))
     inner join sentence_tokens as reporting_verb
         on reporting_verb.article_id = predicate.article_id
         and reporting_verb.sentence_no = predicate.sentence_no
