@@ -228,6 +228,15 @@ def test_a_known_full_name_makes_the_surname_known_and_a_coordinated_reported_cl
     ])
 
 
+def test_the_body_named_in_a_force_deploys_it_and_hosts_reject_occupying_forces():
+    assert_each_gives([
+        ("The leaders decided to order the deployment of the ECOWAS standby force to Niger.",
+         {("ECOWAS", "troop_deployment", "committed")}),
+        ("Niger said imperialist and neo-colonial forces are not welcome on its territory.",
+         {("NER", "troop_deployment", "opposed")}),
+    ])
+
+
 def test_a_successor_state_s_names_stand_for_its_predecessor_in_articles_published_before_the_succession():
     con = build_from_texts({
         "1972.txt": as_article("Moscow agreed to supply Egypt with MiG jet fighters."),

@@ -464,7 +464,8 @@ sources as (
         or regexp_matches(contribution.token_raw, '^\(?[$€£]?\d[\d.,]*(?:bn|m|mn|k)?\)?$|^\(?[$€£]')
     union all
     -- "the deployment of Kenyan troops", "the dispatch of 800 Egyptian and Tanzanian soldiers": the
-    -- states the deployed troops belong to (the demonyms right before the cue's last word, with their chain)
+    -- states the deployed troops belong to (the demonyms right before the cue's last word, with their chain,
+    -- or a name one word earlier: "the deployment of the ECOWAS standby force")
     select
         commitment_cues.article_id,
         commitment_cues.sentence_no,
@@ -480,8 +481,12 @@ sources as (
         on owner.article_id = commitment_cues.article_id
         and owner.sentence_no = commitment_cues.sentence_no
         and owner.token_start > commitment_cues.cue_start
-        and owner.token_end = commitment_cues.cue_end - 1
-        and owner.alias_kind = 'demonym'
+        -- or the body named in the force's name ("the deployment of the ECOWAS standby force")
+        and (
+            (owner.token_end = commitment_cues.cue_end - 1 and owner.alias_kind = 'demonym')
+            or (owner.token_end between commitment_cues.cue_end - 2 and commitment_cues.cue_end
+                and owner.alias_kind in ('name', 'metonym'))
+        )
     inner join int_actor_mentions_chained as owner_mention
         on owner_mention.article_id = owner.article_id
         and owner_mention.sentence_no = owner.sentence_no
