@@ -237,6 +237,20 @@ def test_the_body_named_in_a_force_deploys_it_and_hosts_reject_occupying_forces(
     ])
 
 
+def test_sources_of_money_and_forces_and_a_speaker_after_a_comma():
+    assert_each_gives([
+        ("The package includes $3 billion from Saudi Arabia and $2 billion from the United Arab Emirates.",
+         {("SAU", "financial_support", "committed"), ("ARE", "financial_support", "committed")}),
+        # the reporter after a comma is no member of the list before it
+        ("The force will include troops from Uganda and Burundi, the AU said.",
+         {("UGA", "troop_deployment", "committed"), ("BDI", "troop_deployment", "committed")}),
+        ("New Delhi will extend $1 billion in credit to Colombo, a senior official said.",
+         {("IND", "financial_support", "committed")}),
+        ("Moscow has delivered two S-300 batteries to Damascus, a military source said.",
+         {("RUS", "military_aid", "committed")}),
+    ])
+
+
 def test_a_successor_state_s_names_stand_for_its_predecessor_in_articles_published_before_the_succession():
     con = build_from_texts({
         "1972.txt": as_article("Moscow agreed to supply Egypt with MiG jet fighters."),

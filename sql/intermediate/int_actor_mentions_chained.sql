@@ -29,7 +29,9 @@ with_gap_blockers as (
         named_mentions.*,
         token_start - previous_token_end - 1 as gap_tokens,
         coalesce(before_mention.n_link_blockers_through, 0)
-            - coalesce(after_previous.n_link_blockers_through, 0) as gap_blockers
+            - coalesce(after_previous.n_link_blockers_through, 0) as gap_blockers,
+        -- "troops from Uganda and Burundi, the AU said": a speaker after a comma starts its own clause
+        coalesce(is_speaker, false) and coalesce(after_previous.token_raw, '') like '%,' as is_speaker_after_comma
     from named_mentions
     left join int_sentence_tokens as before_mention
         on before_mention.article_id = named_mentions.article_id
@@ -46,7 +48,8 @@ linked as (
         *,
         -- "According to Macron, Paris could ...": a speaker is not coordinated with the subject
         previous_token_end is not null and gap_tokens <= 6 and gap_blockers = 0
-            and not coalesce(is_previous_a_speaker, false) as is_linked_to_previous
+            and not coalesce(is_previous_a_speaker, false)
+            and not is_speaker_after_comma as is_linked_to_previous
     from with_gap_blockers
 ),
 

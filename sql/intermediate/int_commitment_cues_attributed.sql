@@ -462,6 +462,8 @@ sources as (
         and contribution.token_no = from_token.token_no - 1
     where contribution.token_norm in (select word from grammar_words where word_list = 'contributed_nouns')
         or regexp_matches(contribution.token_raw, '^\(?[$€£]?\d[\d.,]*(?:bn|m|mn|k)?\)?$|^\(?[$€£]')
+        -- "$3 billion from Saudi Arabia"
+        or contribution.token_norm in ('billion', 'million', 'trillion', 'bn', 'mn', 'crore', 'lakh')
     union all
     -- "the deployment of Kenyan troops", "the dispatch of 800 Egyptian and Tanzanian soldiers": the
     -- states the deployed troops belong to (the demonyms right before the cue's last word, with their chain,
