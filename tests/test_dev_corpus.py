@@ -3,7 +3,7 @@
 Set COMMITMENTS_DEV_CORPUS to the folder of `commitments-dev` (articles/, gold.csv; `.ci/run` sets it
 when the design folder sits beside the clone). The texts are third-party and stay outside the repo.
 
-The floors sit just under what the extractor measures now (F1 0.840, precision 0.890, polarity 0.990;
+The floors sit just under what the extractor measures now (F1 0.880, precision 0.961, polarity 0.990;
 see docs/extraction.md), so that no change can lower them unnoticed.
 """
 
@@ -33,8 +33,8 @@ def dev():
 
 def test_dev_corpus_f1_and_precision_stay_at_or_above_the_measured_floor(dev):
     _, result = dev
-    assert result.f1 >= 0.83, (result.f1, result.misses)
-    assert result.precision >= 0.88, (result.precision, result.false_alarms)
+    assert result.f1 >= 0.86, (result.f1, result.misses)
+    assert result.precision >= 0.93, (result.precision, result.false_alarms)
 
 
 def test_dev_corpus_stance_polarity_is_right_on_matched_facts(dev):
