@@ -39,6 +39,10 @@ actors as (
     select * from lexicon.actors
 ),
 
+grammar_words as (
+    select * from lexicon.grammar_words
+),
+
 
 -- only sentences that hold a title word are searched
 titled_sentences as (
@@ -145,23 +149,25 @@ known_people as (
         sentences.sentence_no,
         sentences.sentence as intro_text,
         'known_full_name' as link_rule,
-        aliases.actor_code,
-        regexp_extract(aliases.alias_clean, '(\S+)$', 1) as person_clean,
+        full_names.actor_code,
+        full_names.surname_clean as person_clean,
         true as is_case_sensitive
-    from stg_actor_aliases as aliases
+    from (
+        select
+            actor_code,
+            alias_clean,
+            regexp_extract(alias_clean, '(\S+)$', 1) as surname_clean,
+            regexp_extract(alias_norm, '(\S+)$', 1) as surname_norm
+        from stg_actor_aliases
+        where alias_kind = 'person' and n_tokens > 1
+    ) as full_names
     inner join intermediate.int_sentence_tokens as tokens
-        on tokens.token_norm = regexp_extract(aliases.alias_norm, '(\S+)$', 1)
+        on tokens.token_norm = full_names.surname_norm
     inner join stg_sentences as sentences
         on sentences.article_id = tokens.article_id
         and sentences.sentence_no = tokens.sentence_no
-        and contains(sentences.sentence, aliases.alias_clean)
-    where aliases.alias_kind = 'person'
-        and aliases.n_tokens > 1
-        and regexp_extract(aliases.alias_norm, '(\S+)$', 1) not in (
-            'may', 'major', 'brown', 'rice', 'young', 'ford', 'gates', 'martin', 'wade', 'dan', 'costa', 'lee',
-            'park', 'moon', 'king', 'singh', 'khan', 'ahmed', 'ali', 'hassan', 'un', 'il', 'in', 'jong', 'hussein',
-            'ii', 'jonathan', 'taylor', 'doe', 'sharif', 'gandhi', 'santos', 'ortega', 'ramos', 'aquino', 'arroyo'
-        )
+        and contains(sentences.sentence, full_names.alias_clean)
+    where full_names.surname_norm not in (select word from grammar_words where word_list = 'surnames_not_alone')
 ),
 
 final as (
