@@ -21,7 +21,6 @@ from flows import profile, progress, runs, state
 from flows.ingest.batches import write_batch_parts
 from flows.ingest.clean import iter_cleaned
 from flows.ingest.discover import RawFile, discover_raw_files
-from flows.report import render as report
 from flows.runs import Run
 from flows.settings import Settings
 from flows.stopping import RunStopped, as_stop, end_children, ignore_ctrl_c_in_worker
@@ -30,6 +29,14 @@ from flows.warehouse import models
 from flows.warehouse.db import connect
 from flows.warehouse.publish import publish_file, published_run_id, remove_stale_builds
 from flows.warehouse.raw_layer import build_raw_layer
+
+
+def _report():
+    """The report module, imported when a task writes or moves a report: matplotlib and Jinja2 cost about
+    0.4 s to import, and the cleaning processes, which import this module, never draw."""
+    from flows.report import render
+
+    return render
 
 
 class ChecksFailed(RuntimeError):
@@ -55,11 +62,11 @@ def prepare(settings: Settings) -> None:
     for run_id in pending:
         if published == run_id:
             runs.set_run_status(settings.state_path, run_id, "publishing", "published")
-            report.promote_pending_report(settings.reports_dir, run_id)
+            _report().promote_pending_report(settings.reports_dir, run_id)
         else:
             runs.set_run_status(settings.state_path, run_id, "publishing", "crashed",
                                 "stopped after its checks and before its build was published")
-            report.drop_pending_report(settings.reports_dir, run_id)
+            _report().drop_pending_report(settings.reports_dir, run_id)
 
 
 @contextlib.contextmanager
@@ -212,13 +219,13 @@ def record_and_report(build_path: Path, settings: Settings, run: Run, checks: li
         runs.copy_history(con, settings.state_path)
         if publishing:
             con.execute("update audit.runs set status = 'published' where run_id = ?", [run.run_id])
-        page = report.render_report(con, run.run_id)
+        page = _report().render_report(con, run.run_id)
         con.execute("checkpoint")
     finally:
         con.close()
     if publishing:
-        return str(report.write_pending_report(page, settings.reports_dir, run.run_id))
-    return str(report.write_report(page, settings.reports_dir, run.run_id))
+        return str(_report().write_pending_report(page, settings.reports_dir, run.run_id))
+    return str(_report().write_report(page, settings.reports_dir, run.run_id))
 
 
 def refuse_to_publish(build_path: Path, run: Run, checks: list[dict]) -> None:
@@ -239,7 +246,7 @@ def publish(build_path: Path, warehouse: Path) -> None:
 def confirm_published(settings: Settings, run_id: str) -> str:
     """After the rename: the history and the report say "published"."""
     runs.set_run_status(settings.state_path, run_id, "publishing", "published")
-    return str(report.promote_pending_report(settings.reports_dir, run_id))
+    return str(_report().promote_pending_report(settings.reports_dir, run_id))
 
 
 @task(cache_policy=NO_CACHE)

@@ -111,3 +111,91 @@ def test_an_evidence_sentence_that_is_not_in_its_article_body_fails_the_audit():
                 "select * replace (evidence || ' (edited)' as evidence) from marts.fct_commitment_mentions")
     failed = {r.check_name: r for r in run_audits(con)}[audit]
     assert not failed.passed and failed.n_failing == 1
+
+
+def _tied_commitment_warehouse():
+    # four mentions of one commitment, published the same day with the same stance and equally specific
+    # amounts: nothing but the tie-breaks decides the evidence and the quantity
+    texts = {f"{name}.txt": f"Kenya will send {n:,} troops to Haiti, President William Ruto said on {day} after "
+                                "talks in Nairobi."
+             for name, n, day in (("a", 1000, "Monday"), ("b", 2500, "Tuesday"), ("c", 400, "Friday"),
+                                  ("d", 700, "Sunday"))}
+    return build_from_texts(texts, published={name: "2024-03-01" for name in texts})
+
+
+def test_tied_mentions_consolidate_to_the_same_row_whatever_order_they_are_read_in():
+    from flows.warehouse.checks import run_audits
+    from flows.warehouse.models import run_models
+
+    con = _tied_commitment_warehouse()
+    key = "actor_code = 'KEN' and commitment_type = 'troop_deployment'"
+    assert con.execute(f"select count(*) from marts.fct_commitment_mentions where {key}").fetchone()[0] == 4
+    consolidated = set()
+    for order in ("mention_id", "mention_id desc", "source_file desc", "evidence"):
+        con.execute("create or replace table marts.fct_commitment_mentions as "
+                    f"select * from marts.fct_commitment_mentions order by {order}")
+        run_models(con, models=["marts/fct_commitments"])
+        consolidated.add(con.execute(f"select * from marts.fct_commitments where {key}").fetchall()[0])
+    assert len(consolidated) == 1
+    row = con.execute(f"select evidence, evidence_mention_id, quantity_text, quantity_value from marts.fct_commitments "
+                      f"where {key}").fetchone()
+    evidence_of_id, quantity_of_id = con.execute(
+        "select evidence, quantity_value from marts.fct_commitment_mentions where mention_id = ?", [row[1]]).fetchone()
+    assert row[0] == evidence_of_id and row[3] == quantity_of_id  # here the latest-firmest mention is also the quantity's
+    assert all(r.passed for r in run_audits(con) if r.check_name.startswith("fct_commitments__"))
+
+
+def test_evidence_or_quantity_taken_from_two_different_mentions_fails_the_audit():
+    from flows.warehouse.checks import run_audits
+
+    con = _tied_commitment_warehouse()
+    audit = "fct_commitments__evidence_and_quantity_from_one_mention"
+    assert {r.check_name: r.passed for r in run_audits(con)}[audit]
+    other_id, other_value = con.execute(
+        "select m.mention_id, m.quantity_value from marts.fct_commitment_mentions as m "
+        "inner join marts.fct_commitments as c using (actor_code, commitment_type) "
+        "where c.actor_code = 'KEN' and m.mention_id <> c.evidence_mention_id limit 1").fetchone()
+    con.execute("update marts.fct_commitments set evidence_mention_id = ? where actor_code = 'KEN'", [other_id])
+    failed = {r.check_name: r for r in run_audits(con)}[audit]
+    assert not failed.passed and failed.n_failing == 1
+    con.execute("update marts.fct_commitments set evidence_mention_id = ?, quantity_value = ? "
+                "where actor_code = 'KEN'", [other_id, other_value + 1])
+    assert {r.check_name: r.n_failing for r in run_audits(con)}[audit] == 2
+
+
+def test_a_conjunct_read_both_from_the_parse_and_from_the_coordination_keeps_the_parse_and_its_path():
+    con = build_from_texts({"a.txt": "After the talks, Ruto, Yoweri Museveni, president of Uganda, and Samia Suluhu "
+                                     "Hassan, president of Tanzania, signed a declaration of intent on a joint "
+                                     "deployment."})
+    rows = con.execute("select actor_code, attribution_method, dependency_path from marts.fct_commitment_mentions "
+                       "order by actor_code").fetchall()
+    assert rows[0] == ("KEN", "syntactic_subject", "signed >nsubj Ruto = Ruto")
+    assert rows[2] == ("UGA", "syntactic_conjunct", "signed >nsubj Ruto = Museveni")
+
+
+def test_a_sentence_repeated_word_for_word_across_articles_is_matched_once_and_counted_in_each():
+    shared = "Rwanda will deploy 1,000 soldiers to Mozambique's Cabo Delgado province, the government said on Friday."
+    con = build_from_texts({
+        "wire.txt": shared + " The deployment follows a request from Maputo.",
+        "copy-1.txt": "From our correspondents. " + shared,
+        "copy-2.txt": shared + " Officials gave no date for the first flights.",
+        "shout.txt": shared.upper().replace("RWANDA", "Rwanda") + " Kigali confirmed the plan on Saturday.",
+    })
+    texts = con.execute("select count(distinct text_no), count(*) from intermediate.int_sentence_texts "
+                        "where text_no in (select text_no from intermediate.int_sentence_texts "
+                        "group by text_no having count(*) > 1)").fetchone()
+    assert texts == (1, 3)  # the shouted copy differs in case: its own text
+    candidates = con.execute("select count(*), count(distinct rule_id) from intermediate.int_cue_candidates "
+                             "where sentence = ?", [shared]).fetchone()
+    assert candidates[0] == candidates[1] > 0  # each rule once for the three occurrences
+    per_article = con.execute(
+        "select a.source_file, list(distinct m.cue_id order by m.cue_id) from intermediate.int_cue_matches as m "
+        "inner join staging.stg_articles as a using (article_id) "
+        "inner join staging.stg_sentences as s using (article_id, sentence_no) "
+        "where s.sentence = ? group by all order by all", [shared]).fetchall()
+    assert [name for name, _ in per_article] == ["copy-1.txt", "copy-2.txt", "wire.txt"]
+    assert len({tuple(cues) for _, cues in per_article}) == 1 and per_article[0][1]
+    facts = con.execute("select source_file, actor_code, commitment_type, stance from marts.fct_commitment_mentions "
+                        "where actor_code = 'RWA' order by all").fetchall()
+    assert [f[0] for f in facts] == ["copy-1.txt", "copy-2.txt", "shout.txt", "wire.txt"]
+    assert {f[1:] for f in facts} == {("RWA", "troop_deployment", "committed")}

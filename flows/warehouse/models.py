@@ -29,6 +29,7 @@ MODEL_ORDER = [
     "intermediate/int_actor_mentions",
     "intermediate/int_actor_mentions_chained",
     "intermediate/int_sentence_subjects",
+    "intermediate/int_sentence_texts",
     "intermediate/int_cue_candidates",
     "intermediate/int_cue_matches",
     "intermediate/int_parse_candidates",
@@ -329,17 +330,19 @@ _FOR_EACH = re.compile(r"^-- for each: (.+)$", re.M)
 
 
 def execute_model(con: duckdb.DuckDBPyConnection, sql: str) -> None:
-    """Run a model file. A file with a `-- for each: <query>` header holds two statements: the first
-    creates the table once; the second runs once per row of the query, with each column of the row set
-    as a DuckDB variable (so a pattern taken from a lexicon is a constant, compiled once)."""
+    """Run a model file. A file with a `-- for each: <query>` header holds two statements or more: the
+    first creates a table once; the second runs once per row of the query, with each column of the row
+    set as a DuckDB variable (so a pattern taken from a lexicon is a constant, compiled once); any
+    statements after them run once, after the loop (to finish the model from what the loop collected)."""
     loop = _FOR_EACH.search(sql)
     if not loop:
         con.execute(sql)
         return
     statements = [statement.query for statement in duckdb.extract_statements(sql)]
-    if len(statements) != 2:
-        raise duckdb.InvalidInputException("a `-- for each:` model needs exactly two statements (create, insert)")
-    create, repeated = statements
+    if len(statements) < 2:
+        raise duckdb.InvalidInputException(
+            "a `-- for each:` model needs at least two statements (create, insert, then any to run once after)")
+    create, repeated, *after = statements
     con.execute(create)
     result = con.execute(loop.group(1))
     names = [d[0] for d in result.description]
@@ -349,6 +352,8 @@ def execute_model(con: duckdb.DuckDBPyConnection, sql: str) -> None:
         con.execute(repeated)
     for name in names:
         con.execute(f"reset variable {name}")
+    for statement in after:
+        con.execute(statement)
 
 
 def _quote(text: str) -> str:

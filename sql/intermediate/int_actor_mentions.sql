@@ -83,7 +83,7 @@ token_windows as (
         lead(is_possessive, 1) over sentence_order as is_possessive_2,
         lead(is_possessive, 2) over sentence_order as is_possessive_3
     from int_sentence_tokens
-    window sentence_order as (partition by article_id, sentence_no order by token_no)
+    window sentence_order as (partition by sentence_key order by token_no)
 ),
 
 -- an n-gram can only match if it starts like an alias (or a pronoun phrase) does

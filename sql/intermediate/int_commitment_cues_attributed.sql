@@ -659,7 +659,11 @@ final as (
             when 'passive_agent' then 1 when 'source_of_forces' then 1 when 'syntactic_subject' then 2
             when 'subject' then 3 when 'syntactic_conjunct' then 4 when 'coordinated_subject' then 4
             when 'pronoun_antecedent' then 5 when 'first_person_speaker' then 6
-            when 'agreement_party' then 7 else 8 end
+            when 'agreement_party' then 7 else 8 end,
+            -- ties are broken the same way on every build: a reading with a dependency path first
+            all_attributions.attribution_method like 'syntactic%' desc,
+            all_attributions.subject_position,
+            all_attributions.attribution_method
     ) = 1
 )
 

@@ -1,12 +1,17 @@
 -- intermediate.int_cue_candidates
--- Grain: one row per (article_id, sentence_no, rule_id) where a sentence token starts with one of the
--- rule's keyword stems. Purpose: pick the few (sentence, rule) pairs worth a regex, with a hash join
--- on the stems' first three letters, so that matching stays linear in the number of sentences.
+-- Grain: one row per (text_no, rule_id): a distinct sentence text (intermediate.int_sentence_texts) one of
+-- whose tokens starts with one of the rule's keyword stems. Purpose: pick the few (sentence, rule) pairs
+-- worth a regex, with a hash join on the stems' first three letters, so that matching stays linear in the
+-- number of sentences; a text that recurs word for word in many articles is a candidate once.
 create or replace table intermediate.int_cue_candidates as
 with
 
 int_sentence_tokens as (
     select * from intermediate.int_sentence_tokens
+),
+
+int_sentence_texts as (
+    select * from intermediate.int_sentence_texts
 ),
 
 stg_sentences as (
@@ -17,12 +22,22 @@ stg_cue_keywords as (
     select * from staging.stg_cue_keywords
 ),
 
+-- the tokens of a text's first occurrence stand for those of every copy
+first_occurrences as (
+    select * from int_sentence_texts
+    where is_first_occurrence
+),
+
 candidate_rules as (
     select distinct
-        int_sentence_tokens.article_id,
-        int_sentence_tokens.sentence_no,
+        first_occurrences.text_no,
+        first_occurrences.article_id,
+        first_occurrences.sentence_no,
         stg_cue_keywords.rule_id
     from int_sentence_tokens
+    inner join first_occurrences
+        on first_occurrences.article_id = int_sentence_tokens.article_id
+        and first_occurrences.sentence_no = int_sentence_tokens.sentence_no
     inner join stg_cue_keywords
         on stg_cue_keywords.stem_key = left(int_sentence_tokens.token_norm, 3)
     where starts_with(int_sentence_tokens.token_norm, stg_cue_keywords.stem)
@@ -30,8 +45,7 @@ candidate_rules as (
 
 final as (
     select
-        candidate_rules.article_id,
-        candidate_rules.sentence_no,
+        candidate_rules.text_no,
         candidate_rules.rule_id,
         stg_sentences.sentence,
         stg_sentences.sentence_lc

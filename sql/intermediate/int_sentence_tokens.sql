@@ -22,6 +22,9 @@ extractable_sentences as (
         stg_sentences.article_id,
         stg_sentences.paragraph_no,
         stg_sentences.sentence_no,
+        -- a number per sentence in this build: windows over a sentence's tokens partition by it, which sorts
+        -- faster than (article_id, sentence_no); it is not stable across builds, so nothing joins on it
+        row_number() over () as sentence_key,
         string_split_regex(trim(stg_sentences.sentence), '\s+') as raw_tokens
     from stg_sentences
     inner join stg_articles
@@ -34,6 +37,7 @@ tokens as (
         article_id,
         paragraph_no,
         sentence_no,
+        sentence_key,
         unnest(raw_tokens) as token_raw,
         unnest(generate_series(0, len(raw_tokens) - 1)) as token_no
     from extractable_sentences
@@ -99,11 +103,11 @@ with_context as (
             when is_capitalised or token_norm = ''
                 or token_norm in (select word from grammar_words where word_list = 'coordination_links') then 0
             else 1
-        end) over (partition by article_id, sentence_no order by token_no
+        end) over (partition by sentence_key order by token_no
                    rows between unbounded preceding and current row) as n_link_blockers_through
     from classified
     window sentence_ahead as (
-        partition by article_id, sentence_no order by token_no rows between 1 following and 4 following
+        partition by sentence_key order by token_no rows between 1 following and 4 following
     )
 ),
 
@@ -112,6 +116,7 @@ final as (
         article_id,
         paragraph_no,
         sentence_no,
+        sentence_key,
         token_no,
         token_raw,
         token_clean,

@@ -40,6 +40,16 @@ mentions_scored as (
         on stances.stance = fct_commitment_mentions.stance
 ),
 
+mentions_ranked as (
+    select
+        *,
+        -- the most specific quantity, then the latest; the latest and firmest statement as evidence,
+        -- an original article's sentence before a syndicated copy's, an article's earlier sentence first
+        (quantity_specificity, coalesce(epoch(published), 0), -sentence_no, mention_id) as quantity_key,
+        (stance_score, not is_from_duplicate_article, -sentence_no, mention_id) as evidence_key
+    from mentions_scored
+),
+
 consolidated as (
     select
         actor_code,
@@ -51,17 +61,17 @@ consolidated as (
         count(distinct source_key) as n_sources,
         min(published) as first_seen,
         max(published) as last_seen,
-        arg_max(quantity_text, quantity_specificity * 1e13 + coalesce(epoch(published), 0))
-            filter (where quantity_text is not null) as quantity_text,
-        arg_max(quantity_value, quantity_specificity * 1e13 + coalesce(epoch(published), 0))
-            filter (where quantity_text is not null) as quantity_value,
-        arg_max(quantity_unit, quantity_specificity * 1e13 + coalesce(epoch(published), 0))
-            filter (where quantity_text is not null) as quantity_unit,
-        arg_max(condition_text, length(condition_text)) filter (where condition_text is not null) as condition_text,
-        arg_max(evidence, stance_score) as evidence,
-        arg_max(mention_id, stance_score) as evidence_mention_id,
+        -- every choice below has a total order (the mention_id last), so that a build gives the same row
+        -- every time and the three quantity columns, and the evidence and its id, come from one mention
+        arg_max(quantity_text, quantity_key) filter (where quantity_text is not null) as quantity_text,
+        arg_max(quantity_value, quantity_key) filter (where quantity_text is not null) as quantity_value,
+        arg_max(quantity_unit, quantity_key) filter (where quantity_text is not null) as quantity_unit,
+        arg_max(condition_text, (length(condition_text), condition_text))
+            filter (where condition_text is not null) as condition_text,
+        arg_max(evidence, evidence_key) as evidence,
+        arg_max(mention_id, evidence_key) as evidence_mention_id,
         string_agg(distinct commitment_rule_ids, '+' order by commitment_rule_ids) as rule_ids
-    from mentions_scored
+    from mentions_ranked
     group by actor_code, commitment_type, beneficiary_code
 ),
 
