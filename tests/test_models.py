@@ -199,3 +199,33 @@ def test_a_sentence_repeated_word_for_word_across_articles_is_matched_once_and_c
                         "where actor_code = 'RWA' order by all").fetchall()
     assert [f[0] for f in facts] == ["copy-1.txt", "copy-2.txt", "shout.txt", "wire.txt"]
     assert {f[1:] for f in facts} == {("RWA", "troop_deployment", "committed")}
+
+
+@pytest.mark.parametrize("model,chunk_variables", [
+    ("intermediate/int_cue_syntactic_subjects", ("syntax_chunk_no", "syntax_n_chunks")),
+    ("intermediate/int_commitment_cues_attributed", ("attribution_chunk_no", "attribution_n_chunks")),
+])
+def test_a_model_run_in_article_chunks_gives_the_rows_of_one_piece(model, chunk_variables):
+    import duckdb
+
+    from flows.warehouse.models import model_path
+
+    con = build_from_texts({
+        f"{name}.txt": f"{name} reported on Monday that France and the United Kingdom agreed to send troops to "
+                       "Ukraine. Germany, which ruled out sending troops, will fund the mission, Chancellor "
+                       "Merz said. Kenya's president said his country would deploy 1,000 police officers to Haiti."
+        for name in ("Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot")})
+    table = model_table(model)
+    whole = con.execute(f"select * from {table} order by all").fetchall()
+    statements = [s.query for s in duckdb.extract_statements(model_path(model).read_text(encoding="utf-8"))]
+    assert len(statements) == 2  # create, then the insert run once per chunk
+    con.execute(statements[0])
+    chunk_no, n_chunks = chunk_variables
+    con.execute(f"set variable {n_chunks} = 3")
+    per_chunk = []
+    for chunk in range(3):
+        con.execute(f"set variable {chunk_no} = ?", [chunk])
+        con.execute(statements[1])
+        per_chunk.append(con.execute(f"select count(*) from {table}").fetchone()[0])
+    assert con.execute(f"select * from {table} order by all").fetchall() == whole
+    assert len(whole) > 6 and 0 < per_chunk[0] < per_chunk[1] < per_chunk[2]  # every chunk holds some articles

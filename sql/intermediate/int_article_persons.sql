@@ -179,8 +179,10 @@ final as (
         bool_and(is_case_sensitive) as is_case_sensitive,
         any_value(actor_code) as actor_code,
         min(sentence_no) as intro_sentence_no,
-        arg_min(intro_text, sentence_no) as intro_text,
-        arg_min(link_rule, sentence_no) as link_rule
+        -- the first sentence that introduces the person; in one sentence, an introduction with a title
+        -- ("anchor_title_name", "title_name_anchor") before a known full name; text and rule from one row
+        arg_min(intro_text, (sentence_no, link_rule = 'known_full_name', link_rule, intro_text)) as intro_text,
+        arg_min(link_rule, (sentence_no, link_rule = 'known_full_name', link_rule, intro_text)) as link_rule
     from (select * from name_forms union all select article_id, sentence_no, intro_text, link_rule, actor_code, person_clean, is_case_sensitive from known_people)
     where person_clean <> ''
     group by article_id, person_clean

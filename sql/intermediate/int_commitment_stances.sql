@@ -117,7 +117,8 @@ strongest_stance as (
         stance_cues_in_clause.sentence_no,
         stance_cues_in_clause.cue_id,
         stance_cues_in_clause.actor_code,
-        arg_max(stance_cues_in_clause.stance, stance_cues_in_clause.priority) as stance,
+        -- equal priorities are settled by the stance's name, so that every build gives the same one
+        arg_max(stance_cues_in_clause.stance, (stance_cues_in_clause.priority, stance_cues_in_clause.stance)) as stance,
         string_agg(distinct stance_cues_in_clause.stance_rule_id, '+' order by stance_cues_in_clause.stance_rule_id)
             as stance_rule_ids,
         bool_and(observed_negations.cue_start is not null or stance_cues_in_clause.stance <> 'declined')
