@@ -488,10 +488,9 @@ sources as (
         on contribution.article_id = from_token.article_id
         and contribution.sentence_no = from_token.sentence_no
         and contribution.token_no = from_token.token_no - 1
+    -- a noun of the list ("troops from Kenya", "$3 billion from Saudi Arabia") or an amount ("$5m from Japan")
     where contribution.token_norm in (select word from grammar_words where word_list = 'contributed_nouns')
         or regexp_matches(contribution.token_raw, '^\(?[$€£]?\d[\d.,]*(?:bn|m|mn|k)?\)?$|^\(?[$€£]')
-        -- "$3 billion from Saudi Arabia"
-        or contribution.token_norm in ('billion', 'million', 'trillion', 'bn', 'mn', 'crore', 'lakh')
     union all
     -- "the deployment of Kenyan troops", "the dispatch of 800 Egyptian and Tanzanian soldiers": the
     -- states the deployed troops belong to (the demonyms right before the cue's last word, with their chain,
