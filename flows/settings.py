@@ -46,7 +46,9 @@ class Settings:
         return self.warehouse_dir / f".{self.warehouse.stem}.batches-{run_id}"
 
     def build_path(self, run_id: str) -> Path:
-        return self.warehouse_dir / f".{self.warehouse.stem}.build-{run_id}.duckdb"
+        """The run's new warehouse file, in a folder of its own: always named build.duckdb, since DuckDB
+        names a file's database after the file and the parsed dbt project keeps that name."""
+        return self.warehouse_dir / f".{self.warehouse.stem}.build-{run_id}" / "build.duckdb"
 
     def flow_parameters(self) -> dict:
         """The flow's parameters for these settings (JSON values, as a deployment stores them)."""

@@ -25,9 +25,9 @@ from flows.runs import Run
 from flows.settings import Settings
 from flows.stopping import RunStopped, as_stop, end_children, ignore_ctrl_c_in_worker
 from flows.warehouse import checks as warehouse_checks
-from flows.warehouse import models
+from flows.warehouse import lexicon, models
 from flows.warehouse.db import connect
-from flows.warehouse.publish import publish_file, published_run_id, remove_stale_builds
+from flows.warehouse.publish import publish_file, published_run_id, remove_build, remove_stale_builds
 from flows.warehouse.raw_layer import build_raw_layer
 
 
@@ -156,17 +156,23 @@ def clean_in_batches(settings: Settings, run_id: str, plan: dict[str, list[str]]
 
 @task(cache_policy=NO_CACHE)
 def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path) -> dict:
-    """Build a new warehouse file: raw layer, lexicon seeds, every SQL model in order, docs."""
-    seeds = models.read_seeds(sql_dir / "seeds")
-    con = connect(build_path)  # under the flow's memory cap: DuckDB spills to disk past it
+    """Build a new warehouse file: raw layer and lexicon, then `dbt run` (every model of sql/)."""
+    seeds = lexicon.read_seeds(sql_dir / "seeds")
+    build_path.parent.mkdir(parents=True, exist_ok=True)
+    con = connect(build_path)
     try:
-        for schema in models.SCHEMAS:
-            con.execute(f"create schema if not exists {schema}")
+        models.create_schemas(con)
         raw_counts = build_raw_layer(con, state_path)
-        models.load_seeds(con, seeds)
-        model_runs = models.run_models(con, sql_dir, parse_cache=state_path,
-                                       on_model=lambda i, n, name: progress.advance("build", i, n, name))
-        models.apply_docs(con, sql_dir)
+        lexicon.load_seeds(con, seeds)
+        models.start_parser_loading(con)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    # dbt opens and closes the file itself; the parse cache is in the state file
+    model_runs = models.run_dbt(build_path, state_path, lambda i, n, name: progress.advance("build", i, n, name))
+    con = connect(build_path)
+    try:
+        models.apply_docs(con, sql_dir)  # the lexicon's docs (dbt's persist_docs wrote the models')
         non_english = con.execute("select count(*) from staging.stg_articles where not is_extractable").fetchone()[0]
         articles = con.execute("select count(*) from staging.stg_articles").fetchone()[0]
         rejects = con.execute("select source_file, reason from raw.rejects order by source_file").fetchall()
@@ -179,10 +185,12 @@ def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path) -> dict:
 
 @task(cache_policy=NO_CACHE)
 def check_warehouse(build_path: Path, sql_dir: Path) -> list[dict]:
-    """Run the SQL audits and the pandera models on the build."""
+    """`dbt test` (every data test of sql/), then the pandera models, on the build."""
+    tests = models.dbt_test(build_path)
     con = connect(build_path, read_only=True)
     try:
-        return [asdict(c) for c in warehouse_checks.run_checks(con, sql_dir)]
+        results = warehouse_checks.data_test_results(con, tests) + warehouse_checks.run_pandera(con)
+        return [asdict(c) for c in results]
     finally:
         con.close()
 
@@ -230,7 +238,7 @@ def record_and_report(build_path: Path, settings: Settings, run: Run, checks: li
 
 def refuse_to_publish(build_path: Path, run: Run, checks: list[dict]) -> None:
     """Failed checks: the build goes, the published warehouse stays, the run fails with the reasons."""
-    build_path.unlink(missing_ok=True)
+    remove_build(build_path)
     publish_artifacts(run.summary(), [], checks)
     get_run_logger().error(run.message)
     raise ChecksFailed(run.message)
@@ -275,16 +283,11 @@ def read_facts(warehouse: Path, limit: int = 200) -> list[dict]:
 @task(cache_policy=NO_CACHE)
 def publish_artifacts(summary: dict, facts: list[dict], checks: list[dict]) -> None:
     """Show the run's findings in the Prefect UI: a markdown summary and tables."""
-    lines = [
-        f"# Commitments run `{summary['run_id']}`: {summary['status']}",
-        "",
-        "| files found | new | changed | unchanged | rejected | articles |",
-        "|---|---|---|---|---|---|",
-        f"| {summary['files_found']} | {summary['files_new']} | {summary['files_changed']} | "
-        f"{summary['files_unchanged']} | {summary['files_rejected']} | {summary['articles']} |",
-        "",
-        f"Report: `{summary['report']}`",
-    ]
+    lines = [f"# Commitments run `{summary['run_id']}`: {summary['status']}", "",
+             "| files found | new | changed | unchanged | rejected | articles |", "|---|---|---|---|---|---|",
+             f"| {summary['files_found']} | {summary['files_new']} | {summary['files_changed']} | "
+             f"{summary['files_unchanged']} | {summary['files_rejected']} | {summary['articles']} |",
+             "", f"Report: `{summary['report']}`"]
     if summary["failed_checks"]:
         lines += ["", "## Failed checks", ""] + [f"- {name}" for name in summary["failed_checks"]]
     create_markdown_artifact("\n".join(lines), key="commitments-run", description="Run summary")
@@ -292,5 +295,5 @@ def publish_artifacts(summary: dict, facts: list[dict], checks: list[dict]) -> N
         create_table_artifact(facts, key="commitments-facts", description="Consolidated commitments")
     create_table_artifact(
         [{k: c[k] for k in ("check_kind", "check_name", "passed", "n_failing")} for c in checks] or [{"check": "none"}],
-        key="commitments-checks", description="Audit and pandera checks",
+        key="commitments-checks", description="dbt data tests and pandera checks",
     )

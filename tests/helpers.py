@@ -1,4 +1,5 @@
-"""Build a warehouse from literal article texts in memory: the SQL models without Prefect or files."""
+"""Build a warehouse from literal article texts in memory: the dbt project as dbt compiled it, run without
+Prefect, files or dbt's fixed cost per model (flows/warehouse/models.py, run_compiled)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import duckdb
 import pandas as pd
 
 from flows.ingest import batches
-from flows.warehouse import models
+from flows.warehouse import lexicon, models
 from flows.ingest.clean import FIELDS, clean_bytes
 from flows.settings import SQL_DIR
 
@@ -41,8 +42,9 @@ def build_with_runs(rows: list[dict], parse_cache=None) -> tuple[duckdb.DuckDBPy
     con.register("sentence_frame", batches.sentence_rows(rows))
     con.execute("create table raw.sentences as select * from sentence_frame")
     con.execute("create table raw.rejects as select source_file, reason, size_bytes, raw_sha256 from article_frame where false")
-    models.load_seeds(con, models.read_seeds(SQL_DIR / "seeds"))
-    runs = models.run_models(con, parse_cache=parse_cache)
+    lexicon.load_seeds(con, lexicon.read_seeds(SQL_DIR / "seeds"))
+    runs = models.run_compiled(con, parse_cache=parse_cache)
+    models.apply_docs(con)
     return con, runs
 
 

@@ -17,7 +17,7 @@ LONG_MODULES = {
     "flows/ingest/clean.py": "one job: a raw file to cleaned rows (HTML, text, WARC), with its reasons for rejects",
     "flows/ingest/textclean.py": "the boilerplate and text repair rules, each small, kept together with their order",
     "flows/ingest/decode.py": "the decoding policy, one ordered list of rules",
-    "flows/warehouse/models.py": "the model runner and the seed loader's checks",
+    "flows/warehouse/models.py": "the dbt project: run by dbt, and its compiled form run without dbt (tests)",
     "tools/bench.py": "a developer tool: corpus generation and the side-by-side measurement",
 }
 

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from flows.settings import SQL_DIR
-from flows.warehouse.models import LexiconError, read_seeds
+from flows.warehouse.lexicon import LexiconError, read_seeds
 
 SEEDS = SQL_DIR / "seeds"
 TABLES = read_seeds(SEEDS)

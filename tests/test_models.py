@@ -7,11 +7,13 @@ import re
 import pytest
 
 from flows.settings import SQL_DIR
-from flows.warehouse.models import MODEL_ORDER, model_table, read_docs
+from flows.warehouse.models import model_order, model_table, read_docs, run_compiled
 from helpers import build_from_texts
 
-MODEL_FILES = sorted(str(p.relative_to(SQL_DIR).with_suffix("")) for layer in ("staging", "intermediate", "marts")
-                     for p in (SQL_DIR / layer).glob("*.sql"))
+MODELS_DIR = SQL_DIR / "models"
+MODEL_FILES = sorted(str(p.relative_to(MODELS_DIR).with_suffix("")) for layer in ("staging", "intermediate", "marts")
+                     for p in (MODELS_DIR / layer).glob("*.*") if p.suffix in (".sql", ".py"))
+SQL_MODELS = [m for m in MODEL_FILES if (MODELS_DIR / f"{m}.sql").exists()]
 CONTRACT_MENTION_COLUMNS = ["mention_id", "article_id", "source_file", "sentence_no", "actor_code", "commitment_type",
                             "stance", "beneficiary_code", "condition_text", "quantity_value", "quantity_text",
                             "quantity_unit", "evidence", "rule_id"]
@@ -22,26 +24,37 @@ CONTRACT_COMMITMENT_COLUMNS = ["commitment_id", "actor_code", "actor_name", "act
 CONTRACT_ARTICLE_COLUMNS = ["article_id", "source_file", "title", "body", "published", "source_name", "url", "language"]
 
 
-def test_every_model_file_is_in_the_run_order_exactly_once():
-    assert sorted(MODEL_ORDER) == MODEL_FILES
-    assert len(MODEL_ORDER) == len(set(MODEL_ORDER))
+def test_every_model_file_is_a_node_of_the_dbt_project_once():
+    order = model_order()
+    assert sorted(order) == MODEL_FILES
+    assert len(order) == len(set(order))
 
 
-@pytest.mark.parametrize("model", MODEL_ORDER)
-def test_model_file_states_its_grain_and_creates_its_own_name(model):
-    text = (SQL_DIR / f"{model}.sql").read_text(encoding="utf-8")
+def test_every_model_runs_after_the_models_it_reads():
+    order = model_order()
+    for model in SQL_MODELS:
+        text = (MODELS_DIR / f"{model}.sql").read_text(encoding="utf-8")
+        for ref in re.findall(r"ref\('([a-z_]+)'\)", text):
+            reads = next(m for m in order if m.endswith(f"/{ref}"))
+            assert order.index(reads) < order.index(model), (model, ref)
+
+
+@pytest.mark.parametrize("model", SQL_MODELS)
+def test_model_file_states_its_grain_and_leaves_materializing_to_dbt(model):
+    text = (MODELS_DIR / f"{model}.sql").read_text(encoding="utf-8")
     assert text.startswith(f"-- {model_table(model)}\n")
     assert re.search(r"(?im)^-- grain: ", text)
-    assert re.search(rf"create or replace (table|view) {re.escape(model_table(model))} (as|\()", text)
-    assert text.rstrip().endswith("select * from final;")
+    assert not re.search(r"(?im)^\s*(create|insert|drop)\b", text)  # dbt's materialization writes the table
+    assert not re.search(r"\b(staging|intermediate|marts)\.[a-z_]+\b", re.sub(r"--.*", "", text))  # only ref()
+    assert text.rstrip().endswith("select * from final")
 
 
-@pytest.mark.parametrize("model", [m for m in MODEL_ORDER if not m.startswith("staging/")])
+@pytest.mark.parametrize("model", [m for m in SQL_MODELS if not m.startswith("staging/")])
 def test_later_layers_never_read_raw(model):
-    assert not re.search(r"\braw\.", (SQL_DIR / f"{model}.sql").read_text(encoding="utf-8"))
+    assert "source('raw'" not in (MODELS_DIR / f"{model}.sql").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("model", MODEL_ORDER)
+@pytest.mark.parametrize("model", MODEL_FILES)
 def test_every_model_is_documented(model):
     assert read_docs().get(model_table(model), {}).get("description")
 
@@ -78,29 +91,6 @@ def test_contract_column_types(small_warehouse):
     assert types["n_mentions"] == types["n_articles"] == types["n_sources"] == "INTEGER"
 
 
-def test_actor_mentions_are_the_same_whether_built_in_one_chunk_or_in_several():
-    import duckdb
-
-    from flows.warehouse.models import model_path
-
-    con = build_from_texts({
-        f"{name}.txt": f"{name} said on Monday that France and the United Kingdom will send troops to Ukraine. "
-                       "Germany ruled out sending troops, Chancellor Merz said. They agreed to a monitoring mission."
-        for name in ("Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot")})
-    whole = con.execute("select * from intermediate.int_actor_mentions order by all").fetchall()
-    create, insert = [s.query for s in duckdb.extract_statements(
-        model_path("intermediate/int_actor_mentions").read_text(encoding="utf-8"))]
-    con.execute(create)
-    con.execute("set variable actor_n_chunks = 3")
-    per_chunk = []
-    for chunk in range(3):
-        con.execute("set variable actor_chunk_no = ?", [chunk])
-        con.execute(insert)
-        per_chunk.append(con.execute("select count(*) from intermediate.int_actor_mentions").fetchone()[0])
-    assert con.execute("select * from intermediate.int_actor_mentions order by all").fetchall() == whole
-    assert len(whole) > 6 and 0 < per_chunk[0] < per_chunk[1] < per_chunk[2]  # every chunk holds some articles
-
-
 def test_an_evidence_sentence_that_is_not_in_its_article_body_fails_the_audit():
     from flows.warehouse.checks import run_audits
 
@@ -125,7 +115,6 @@ def _tied_commitment_warehouse():
 
 def test_tied_mentions_consolidate_to_the_same_row_whatever_order_they_are_read_in():
     from flows.warehouse.checks import run_audits
-    from flows.warehouse.models import run_models
 
     con = _tied_commitment_warehouse()
     key = "actor_code = 'KEN' and commitment_type = 'troop_deployment'"
@@ -134,7 +123,7 @@ def test_tied_mentions_consolidate_to_the_same_row_whatever_order_they_are_read_
     for order in ("mention_id", "mention_id desc", "source_file desc", "evidence"):
         con.execute("create or replace table marts.fct_commitment_mentions as "
                     f"select * from marts.fct_commitment_mentions order by {order}")
-        run_models(con, models=["marts/fct_commitments"])
+        run_compiled(con, models=["marts/fct_commitments"])
         consolidated.add(con.execute(f"select * from marts.fct_commitments where {key}").fetchall()[0])
     assert len(consolidated) == 1
     row = con.execute(f"select evidence, evidence_mention_id, quantity_text, quantity_value from marts.fct_commitments "
@@ -201,31 +190,25 @@ def test_a_sentence_repeated_word_for_word_across_articles_is_matched_once_and_c
     assert {f[1:] for f in facts} == {("RWA", "troop_deployment", "committed")}
 
 
-@pytest.mark.parametrize("model,chunk_variables", [
-    ("intermediate/int_cue_syntactic_subjects", ("syntax_chunk_no", "syntax_n_chunks")),
-    ("intermediate/int_commitment_cues_attributed", ("attribution_chunk_no", "attribution_n_chunks")),
+@pytest.mark.parametrize("model,chunks", [
+    ("intermediate/int_actor_mentions", "intermediate.int_sentence_token_chunks"),
+    ("intermediate/int_cue_syntactic_subjects", "intermediate.int_parse_candidate_chunks"),
+    ("intermediate/int_commitment_cues_attributed", "intermediate.int_sentence_token_chunks"),
 ])
-def test_a_model_run_in_article_chunks_gives_the_rows_of_one_piece(model, chunk_variables):
-    import duckdb
-
-    from flows.warehouse.models import model_path
-
+def test_a_model_run_in_article_chunks_gives_the_rows_of_one_piece(model, chunks):
     con = build_from_texts({
         f"{name}.txt": f"{name} reported on Monday that France and the United Kingdom agreed to send troops to "
                        "Ukraine. Germany, which ruled out sending troops, will fund the mission, Chancellor "
                        "Merz said. Kenya's president said his country would deploy 1,000 police officers to Haiti."
         for name in ("Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot")})
     table = model_table(model)
+    assert con.execute(f"select count(*) from {chunks}").fetchone()[0] == 1  # a small build is one chunk
     whole = con.execute(f"select * from {table} order by all").fetchall()
-    statements = [s.query for s in duckdb.extract_statements(model_path(model).read_text(encoding="utf-8"))]
-    assert len(statements) == 2  # create, then the insert run once per chunk
-    con.execute(statements[0])
-    chunk_no, n_chunks = chunk_variables
-    con.execute(f"set variable {n_chunks} = 3")
-    per_chunk = []
-    for chunk in range(3):
-        con.execute(f"set variable {chunk_no} = ?", [chunk])
-        con.execute(statements[1])
-        per_chunk.append(con.execute(f"select count(*) from {table}").fetchone()[0])
+    # the for_each materialization runs the model once per row of its chunk model: make that three chunks
+    con.execute(f"create or replace table {chunks} as select i + 1 as loop_no, i as chunk_no, 3::bigint as n_chunks "
+                "from range(3) as t(i)")
+    run_compiled(con, models=[model])
     assert con.execute(f"select * from {table} order by all").fetchall() == whole
-    assert len(whole) > 6 and 0 < per_chunk[0] < per_chunk[1] < per_chunk[2]  # every chunk holds some articles
+    per_chunk = con.execute(f"select list(n order by chunk) from (select hash(article_id) % 3 as chunk, count(*) as n "
+                            f"from {table} group by chunk)").fetchone()[0]
+    assert len(whole) > 6 and len(per_chunk) == 3 and all(per_chunk)  # every chunk holds some articles

@@ -51,7 +51,7 @@ def test_spacy_tokens_align_with_the_whitespace_tokens_of_the_sql_models():
 
 def test_only_sentences_with_a_cue_and_an_actor_are_parsed():
     con = one("Ghana will send 300 troops to the force. The weather was fine all week. Troops were sent.")
-    parsed = con.execute("""select distinct s.sentence from staging.stg_sentence_parses p
+    parsed = con.execute("""select distinct s.sentence from intermediate.int_sentence_parses p
                             join intermediate.int_parse_candidates s using (sentence_key)""").fetchall()
     assert parsed == [("Ghana will send 300 troops to the force.",)]
 
@@ -62,11 +62,11 @@ def test_a_rerun_parses_nothing_it_has_parsed_before(tmp_path):
                                   "Peru said it would send 200 soldiers. Chile pledged $5m to Haiti."})
     first_con, first_runs = build_with_runs(rows, parse_cache=cache)
     second_con, second_runs = build_with_runs(rows, parse_cache=cache)
-    note = {run.model: run.note for run in first_runs}["raw/sentence_parses"]
-    assert note == "2 candidate sentences: 0 from the parse cache, 2 parsed"
-    note = {run.model: run.note for run in second_runs}["raw/sentence_parses"]
-    assert note == "2 candidate sentences: 2 from the parse cache, 0 parsed"
-    query = "select * from raw.sentence_parses order by sentence_key, token_no"
+    note = {run.model: run.note for run in first_runs}["intermediate/int_sentence_parses"]
+    assert note == "2 parsed candidate sentences: 0 from the parse cache, 2 parsed"
+    note = {run.model: run.note for run in second_runs}["intermediate/int_sentence_parses"]
+    assert note == "2 parsed candidate sentences: 2 from the parse cache, 0 parsed"
+    query = "select * exclude (from_cache) from intermediate.int_sentence_parses order by sentence_key, token_no"
     assert first_con.execute(query).fetchall() == second_con.execute(query).fetchall() != []
 
 

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from flows import cli
-from flows.warehouse import checks as validate
+from flows.warehouse import models
 from flows.warehouse.publish import run_lock
 from test_models import CONTRACT_COMMITMENT_COLUMNS, CONTRACT_MENTION_COLUMNS
 
@@ -187,14 +187,23 @@ def test_broken_files_are_rejected_and_the_rest_published_without_touching_raw(p
     assert tree_digest(sample_raw) == before
 
 
+def with_failing_test(tmp_path: Path, monkeypatch) -> Path:
+    """The flow runs a copy of the dbt project with one more data test, which always fails."""
+    import shutil
+
+    original = models.SQL_DIR
+    project = tmp_path / "sql"
+    shutil.copytree(original, project)
+    (project / "tests" / "always_fails.sql").write_text("-- a data test made to fail on purpose\nselect 1 as offending_row\n")
+    monkeypatch.setattr(models, "SQL_DIR", project)
+    return original
+
+
 def test_a_failing_check_leaves_the_published_warehouse_byte_for_byte(published, capsys, monkeypatch, tmp_path):
     warehouse = published["warehouse"]
     before = warehouse.read_bytes()
     (published["raw"] / "new.txt").write_text("Latvia will send 50 instructors to Ukraine, Riga said on Monday evening.")
-    failing = tmp_path / "always_fails.sql"
-    failing.write_text("-- audit made to fail on purpose\nselect 1 as offending_row")
-    original = validate.audit_paths
-    monkeypatch.setattr(validate, "audit_paths", lambda sql_dir=None: original() + [failing])
+    with_failing_test(tmp_path, monkeypatch)
     code, _, err = run_cli(capsys, "run", "--raw-dir", str(published["raw"]), "--warehouse", str(warehouse))
     assert code == 1
     assert "always_fails" in err and "published warehouse was left as it was" in err
@@ -207,12 +216,9 @@ def test_a_failing_check_leaves_the_published_warehouse_byte_for_byte(published,
 def test_cleaning_of_a_failed_run_is_reused_and_its_history_kept(published, capsys, monkeypatch, tmp_path):
     raw, warehouse = published["raw"], published["warehouse"]
     (raw / "extra.txt").write_text("Estonia will send 100 soldiers to Ukraine after a ceasefire, Tallinn said on Monday.")
-    failing = tmp_path / "always_fails.sql"
-    failing.write_text("select 1 as offending_row")
-    original = validate.audit_paths
-    monkeypatch.setattr(validate, "audit_paths", lambda sql_dir=None: original() + [failing])
+    original = with_failing_test(tmp_path, monkeypatch)
     assert run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse))[0] == 1
-    monkeypatch.setattr(validate, "audit_paths", original)
+    monkeypatch.setattr(models, "SQL_DIR", original)
     code, out, _ = run_cli(capsys, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse))
     assert code == 0 and "7 found, 0 new, 0 changed, 7 unchanged" in out
     con = duckdb.connect(str(warehouse), read_only=True)

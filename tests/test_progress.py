@@ -79,11 +79,11 @@ def test_the_bar_draws_each_stage_with_its_counts():
 def test_a_run_reports_its_progress_on_stderr_and_quiet_keeps_only_the_summary(prefect_api_url, sample_raw,
                                                                                tmp_path, capsys):
     from flows import cli
-    from flows.warehouse.models import MODEL_ORDER
+    from flows.warehouse.models import model_order
 
     assert cli.main(["run", "--raw-dir", str(sample_raw), "--warehouse", str(tmp_path / "a" / "c.duckdb")]) == 0
     out, err = capsys.readouterr()
-    assert "clean: cleaned 5 of 5 files" in err and f"build: built {len(MODEL_ORDER)} of {len(MODEL_ORDER)} models" in err
+    assert "clean: cleaned 5 of 5 files" in err and f"build: built {len(model_order())} of {len(model_order())} models" in err
     assert "published" in out and "clean:" not in out
     assert cli.main(["run", "-q", "--raw-dir", str(sample_raw), "--warehouse", str(tmp_path / "b" / "c.duckdb")]) == 0
     out, err = capsys.readouterr()

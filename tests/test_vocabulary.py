@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from flows.settings import PROJECT_DIR, SQL_DIR
-from flows.warehouse.models import LexiconError, read_seeds
+from flows.warehouse.lexicon import LexiconError, read_seeds
 from test_lexicons import append_row
 
 SEEDS = SQL_DIR / "seeds"

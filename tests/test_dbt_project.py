@@ -1,0 +1,124 @@
+"""sql/ is a dbt project: dbt itself builds and tests it, and its compiled form run without dbt (the path
+of the other tests) gives the same rows in every model."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from flows.ingest import batches
+from flows.ingest.clean import FIELDS
+from flows.settings import DEFAULT_RAW_DIR, SQL_DIR
+from flows.warehouse import lexicon, models
+from helpers import build_from_rows, cleaned_rows
+
+
+def _sample_rows() -> list[dict]:
+    return cleaned_rows({p.name: p.read_bytes() for p in sorted(DEFAULT_RAW_DIR.glob("*.txt"))})
+
+
+def _raw_build_file(folder: Path, rows: list[dict]) -> Path:
+    """A build file as the flow writes it before dbt runs: raw layer and lexicon."""
+    path = folder / models.BUILD_FILE_NAME
+    folder.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        for schema in ("raw", "lexicon"):
+            con.execute(f"create schema {schema}")
+        con.register("article_frame", pd.DataFrame([r for r in rows if r["status"] == "ok"], columns=FIELDS))
+        con.execute("create table raw.articles as select * from article_frame")
+        con.register("sentence_frame", batches.sentence_rows(rows))
+        con.execute("create table raw.sentences as select * from sentence_frame")
+        con.execute("create table raw.rejects as select source_file, reason, size_bytes, raw_sha256 "
+                    "from article_frame where false")
+        lexicon.load_seeds(con, lexicon.read_seeds(SQL_DIR / "seeds"))
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def dbt_build(tmp_path_factory) -> Path:
+    path = _raw_build_file(tmp_path_factory.mktemp("dbt") / "run", _sample_rows())
+    runs = models.run_dbt(path)
+    assert [r.model for r in runs] and all(r.rows >= 0 for r in runs)
+    return path
+
+
+def _rows(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    return con.execute(f"select * from {table} order by all").fetchall()
+
+
+def test_dbt_builds_every_model_of_the_project(dbt_build):
+    con = duckdb.connect(str(dbt_build), read_only=True)
+    try:
+        built = {f"{s}/{t}" for s, t in con.execute(
+            "select schema_name, table_name from duckdb_tables() union all "
+            "select schema_name, view_name from duckdb_views() where not internal").fetchall()}
+        assert set(models.model_order()) <= built
+        assert con.execute("select count(*) from marts.fct_commitments").fetchone()[0] > 10
+        # dbt's persist_docs wrote the model docs from the YAML beside the models
+        comment = con.execute("select comment from duckdb_tables() where table_name = 'fct_commitments'").fetchone()[0]
+        assert comment and "consolidated" in comment
+    finally:
+        con.close()
+
+
+def test_the_compiled_project_run_without_dbt_gives_the_rows_dbt_gives_in_every_model(dbt_build):
+    fast = build_from_rows(_sample_rows())
+    con = duckdb.connect(str(dbt_build), read_only=True)
+    try:
+        for model in models.model_order():
+            table = models.model_table(model)
+            assert _rows(con, table) == _rows(fast, table), model
+    finally:
+        con.close()
+
+
+def test_dbt_test_passes_on_a_good_build_and_names_the_test_a_tampered_build_fails(dbt_build, tmp_path):
+    assert all(t.passed for t in models.dbt_test(dbt_build))
+    tampered = tmp_path / "tampered" / models.BUILD_FILE_NAME
+    tampered.parent.mkdir()
+    shutil.copy(dbt_build, tampered)
+    con = duckdb.connect(str(tampered))
+    con.execute("create or replace table marts.fct_commitment_mentions as "
+                "select * replace (evidence || ' (edited)' as evidence) from marts.fct_commitment_mentions")
+    con.close()
+    failed = {t.name: t for t in models.dbt_test(tampered) if not t.passed}
+    # the edited sentence is in no article's body, and no longer the evidence of its commitment's mention
+    assert set(failed) == {"fct_commitment_mentions__evidence_in_article_body",
+                           "fct_commitments__evidence_and_quantity_from_one_mention"}
+    assert failed["fct_commitment_mentions__evidence_in_article_body"].failures == con_rows(tampered)
+
+
+def con_rows(path: Path) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("select count(*) from marts.fct_commitment_mentions").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_model_that_fails_in_dbt_stops_the_build_naming_the_model(tmp_path):
+    path = _raw_build_file(tmp_path / "broken", _sample_rows()[:1])
+    con = duckdb.connect(str(path))
+    con.execute("alter table raw.articles drop column body")  # stg_articles reads it
+    con.close()
+    with pytest.raises(models.ModelFailed, match="stg_articles"):
+        models.run_dbt(path)
+
+
+def test_a_build_file_must_be_called_build_duckdb(tmp_path):
+    with pytest.raises(ValueError, match="build.duckdb"):
+        models.run_dbt(tmp_path / "other.duckdb")
+
+
+def test_the_unit_tests_of_the_models_pass_in_dbt(dbt_build):
+    unit = models.dbt_test(dbt_build, select="test_type:unit")
+    assert {t.name for t in unit} >= {"stg_cue_rules_marks_a_capturing_group_and_fills_each_family",
+                                      "fct_commitments_takes_the_latest_stance_and_folds_a_syndicated_copy"}
+    assert [t.message for t in unit if not t.passed] == []
