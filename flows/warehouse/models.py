@@ -14,6 +14,7 @@ samples both ways and compares every row of every model.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib.util
 import hashlib
@@ -89,8 +90,10 @@ def _environment(build_path: Path, parse_cache: Path | None = None) -> Iterator[
 
 @lru_cache(maxsize=1)
 def _work_dir() -> Path:
-    """Where dbt writes its target/ and logs/ in this process (never into sql/)."""
-    return Path(tempfile.mkdtemp(prefix="commitments-dbt-"))
+    """Where dbt writes its target/ and logs/ in this process (never into sql/); removed at exit."""
+    path = Path(tempfile.mkdtemp(prefix="commitments-dbt-"))
+    atexit.register(shutil.rmtree, path, True)
+    return path
 
 
 def _args(command: str, *extra: str) -> list[str]:
@@ -101,8 +104,15 @@ def _args(command: str, *extra: str) -> list[str]:
             "--no-write-json", "--log-level-file", "warn", *extra]
 
 
+@lru_cache(maxsize=1)
 def _cache_root() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "commitments" / "dbt"
+    """The user's cache folder for dbt's parse (this process's own folder where that is not writable)."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "commitments" / "dbt"
+    try:
+        (root / "placeholder").mkdir(parents=True, exist_ok=True)
+        return root
+    except OSError:
+        return _work_dir() / "cache"
 
 
 def _parse_cache_file(project_dir: str, sql_fingerprint: str) -> Path:
