@@ -215,9 +215,10 @@ def run_dbt(build_path: Path, parse_cache: Path | None = None,
             result = _invoke(runner, "run", build_path, parse_cache)
         finally:
             runner.callbacks = []
-    failed = [r for r in result.result.results if str(r.status) not in ("success", "pass")]
+    failed = [r for r in result.result.results if str(r.status) == "error"]
     if failed or not result.success:
-        reason = "; ".join(f"model {r.node.name} failed: {(r.message or '').strip().splitlines()[0] if r.message else r.status}"
+        # dbt's message is several lines (where, then DuckDB's error): one line, the models it skipped unsaid
+        reason = "; ".join(f"model {r.node.name} failed: {' '.join((r.message or str(r.status)).split())[:400]}"
                            for r in failed) or "dbt run failed"
         raise ModelFailed(reason)
     if on_model is not None:
