@@ -68,10 +68,8 @@ _DBT_LOCK = threading.Lock()
 
 
 @contextlib.contextmanager
-def _environment(build_path: Path, parse_cache: Path | None = None) -> Iterator[None]:
-    """The variables sql/profiles.yml and the Python model read, set for one dbt command."""
-    values = {"COMMITMENTS_BUILD_PATH": str(build_path), PARSE_CACHE_ENV: str(parse_cache) if parse_cache else None,
-              "COMMITMENTS_BUILD_MEMORY": BUILD_MEMORY, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+def _environment_variables(values: dict[str, str | None]) -> Iterator[None]:
+    """Set (or, for None, remove) environment variables for a block, then put back what was there."""
     saved = {name: os.environ.get(name) for name in values}
     try:
         for name, value in values.items():
@@ -86,6 +84,13 @@ def _environment(build_path: Path, parse_cache: Path | None = None) -> Iterator[
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def _environment(build_path: Path, parse_cache: Path | None = None):
+    """The variables sql/profiles.yml and the Python model read, set for one dbt command."""
+    return _environment_variables({
+        "COMMITMENTS_BUILD_PATH": str(build_path), PARSE_CACHE_ENV: str(parse_cache) if parse_cache else None,
+        "COMMITMENTS_BUILD_MEMORY": BUILD_MEMORY, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
 
 
 @lru_cache(maxsize=1)
@@ -396,27 +401,11 @@ def _run_python_model(con: duckdb.DuckDBPyConnection, node: CompiledNode, parse_
     session = con.cursor()  # dbt-duckdb hands a Python model a cursor of the build's connection
     try:
         dbt = module.dbtObj(lambda table: session.query(f"select * from {table}"))
-        with _parse_cache_variable(parse_cache):
+        with _environment_variables({PARSE_CACHE_ENV: str(parse_cache) if parse_cache else None}):
             frame = module.model(dbt, session)
         return frame.df() if isinstance(frame, duckdb.DuckDBPyRelation) else frame
     finally:
         session.close()
-
-
-@contextlib.contextmanager
-def _parse_cache_variable(parse_cache: Path | None) -> Iterator[None]:
-    saved = os.environ.get(PARSE_CACHE_ENV)
-    if parse_cache is None:
-        os.environ.pop(PARSE_CACHE_ENV, None)
-    else:
-        os.environ[PARSE_CACHE_ENV] = str(parse_cache)
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop(PARSE_CACHE_ENV, None)
-        else:
-            os.environ[PARSE_CACHE_ENV] = saved
 
 
 def run_compiled_tests(con: duckdb.DuckDBPyConnection) -> list[DataTestRun]:
