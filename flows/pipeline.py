@@ -14,8 +14,8 @@ from flows.runs import Run
 from flows.settings import SQL_DIR, default, make_settings
 from flows.state import inputs_fingerprint
 from flows.tasks import (build_warehouse, check_warehouse, clean_in_batches, confirm_published, discover,
-                         flow_run_id, note_build, plan_cleaning, prepare, publish, publish_artifacts, read_facts,
-                         record_and_report, record_unchanged, recording_crashes, refuse_to_publish)
+                         document_build, flow_run_id, note_build, plan_cleaning, prepare, publish, publish_artifacts,
+                         read_facts, record_and_report, record_unchanged, recording_crashes, refuse_to_publish)
 from flows.warehouse.publish import published_fingerprint, run_lock
 
 
@@ -46,6 +46,8 @@ def commitments_pipeline(raw_dir: str | None = None, warehouse: str | None = Non
             built = build_warehouse(build_path, settings.state_path, SQL_DIR)
         with clock.stage("checks"):
             checks = check_warehouse(build_path, SQL_DIR)
+        with clock.stage("docs"):
+            document_build(build_path, settings.reports_dir)
         note_build(run, built, checks, fingerprint, clock.profile(worker_steps))
         run.report = record_and_report(build_path, settings, run, checks)
         if run.failed_checks:

@@ -25,6 +25,7 @@ from flows.runs import Run
 from flows.settings import Settings
 from flows.stopping import RunStopped, as_stop, end_children, ignore_ctrl_c_in_worker
 from flows.warehouse import checks as warehouse_checks
+from flows.warehouse import docs as warehouse_docs
 from flows.warehouse import lexicon, models
 from flows.warehouse.db import connect
 from flows.warehouse.publish import publish_file, published_run_id, remove_build, remove_stale_builds
@@ -172,7 +173,7 @@ def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path) -> dict:
     model_runs = models.run_dbt(build_path, state_path, lambda i, n, name: progress.advance("build", i, n, name))
     con = connect(build_path)
     try:
-        models.apply_docs(con, sql_dir)  # the lexicon's docs (dbt's persist_docs wrote the models')
+        models.apply_docs(con, sql_dir, schemas=("lexicon",))  # dbt's persist_docs wrote the models'
         non_english = con.execute("select count(*) from staging.stg_articles where not is_extractable").fetchone()[0]
         articles = con.execute("select count(*) from staging.stg_articles").fetchone()[0]
         rejects = con.execute("select source_file, reason from raw.rejects order by source_file").fetchall()
@@ -193,6 +194,17 @@ def check_warehouse(build_path: Path, sql_dir: Path) -> list[dict]:
         return [asdict(c) for c in results]
     finally:
         con.close()
+
+
+@task(cache_policy=NO_CACHE)
+def document_build(build_path: Path, reports_dir: Path) -> str | None:
+    """dbt's docs site for the build's project (`dbt docs generate --static`, once per version of sql/),
+    beside the reports; the build records which page describes it. A page that cannot be written is a
+    warning in the log and the report, never a reason not to publish checked data."""
+    page, note = warehouse_docs.document_build(build_path, reports_dir)
+    if page is None:
+        get_run_logger().warning(note)
+    return page
 
 
 def note_build(run: Run, built: dict, checks: list[dict], fingerprint: str, stage_profile: dict) -> None:

@@ -13,7 +13,7 @@ import pytest
 from flows.ingest import batches
 from flows.ingest.clean import FIELDS
 from flows.settings import DEFAULT_RAW_DIR, SQL_DIR
-from flows.warehouse import lexicon, models
+from flows.warehouse import docs, lexicon, models
 from helpers import build_from_rows, cleaned_rows
 
 
@@ -117,8 +117,67 @@ def test_a_build_file_must_be_called_build_duckdb(tmp_path):
         models.run_dbt(tmp_path / "other.duckdb")
 
 
-def test_the_unit_tests_of_the_models_pass_in_dbt(dbt_build):
+def test_every_unit_test_of_the_models_runs_and_passes_in_dbt(dbt_build):
+    import yaml
+
+    written = {test["name"] for path in SQL_DIR.glob("models/*/_*__unit_tests.yml")
+               for test in yaml.safe_load(path.read_text(encoding="utf-8"))["unit_tests"]}
     unit = models.dbt_test(dbt_build, select="test_type:unit")
-    assert {t.name for t in unit} >= {"stg_cue_rules_marks_a_capturing_group_and_fills_each_family",
-                                      "fct_commitments_takes_the_latest_stance_and_folds_a_syndicated_copy"}
-    assert [t.message for t in unit if not t.passed] == []
+    assert len(written) >= 6 and {t.name for t in unit} == written
+    assert [(t.name, t.message) for t in unit if not t.passed] == []
+
+
+# --------------------------------------------------------------------------- dbt docs
+
+def _copy_of_build(dbt_build: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    return Path(shutil.copyfile(dbt_build, folder / models.BUILD_FILE_NAME))
+
+
+def _recorded_docs(build: Path) -> tuple:
+    con = duckdb.connect(str(build), read_only=True)
+    try:
+        return con.execute("select project_key, page, note from audit.dbt_docs").fetchone()
+    finally:
+        con.close()
+
+
+def test_dbt_docs_page_is_written_beside_the_reports_recorded_in_the_build_and_kept_per_project_version(
+        dbt_build, tmp_path, monkeypatch):
+    monkeypatch.setattr(models, "cache_root", lambda: tmp_path / "cache")
+    build = _copy_of_build(dbt_build, tmp_path / "run")
+    page, note = docs.document_build(build, tmp_path / "reports")
+    key = docs.project_key()
+    assert page == f"dbt-docs/{key}.html" and key in note and "dbt-core" in note
+    html = (tmp_path / "reports" / page).read_text(encoding="utf-8")
+    assert '"model.commitments.fct_commitments"' in html and '"source.commitments.raw.articles"' in html
+    assert _recorded_docs(build) == (key, page, note)
+    # the same project again (another warehouse): the kept page, dbt not asked
+    monkeypatch.setattr(models, "dbt_docs_generate", lambda path: pytest.fail("dbt docs generate ran again"))
+    again = _copy_of_build(dbt_build, tmp_path / "run2")
+    assert docs.document_build(again, tmp_path / "reports2")[0] == page
+    assert (tmp_path / "reports2" / page).read_bytes() == (tmp_path / "reports" / page).read_bytes()
+
+
+def test_a_docs_page_that_cannot_be_written_is_recorded_with_its_reason_for_the_report(dbt_build, tmp_path):
+    from flows.report import data
+
+    build = _copy_of_build(dbt_build, tmp_path / "run")
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / docs.DOCS_FOLDER).write_text("a file where the docs folder goes")
+    page, note = docs.document_build(build, tmp_path / "reports")
+    assert page is None and note.startswith("dbt docs could not be written:")
+    assert _recorded_docs(build)[1:] == (None, note)
+    con = duckdb.connect(str(build), read_only=True)
+    try:
+        assert data.docs_section(con) == {"dbt_docs": None, "dbt_docs_note": note}  # the report's words
+    finally:
+        con.close()
+
+
+def test_the_docs_key_follows_the_projects_content_not_its_file_times(tmp_path):
+    copy = Path(shutil.copytree(SQL_DIR, tmp_path / "sql", ignore=shutil.ignore_patterns("__pycache__")))
+    assert docs.project_key(copy) == docs.project_key(SQL_DIR)  # new files, same content: same page
+    model = copy / "models" / "marts" / "dim_articles.sql"
+    model.write_text(model.read_text() + "\n-- a changed model\n")
+    assert docs.project_key(copy) != docs.project_key(SQL_DIR)

@@ -89,7 +89,7 @@ def test_a_run_keeps_its_profile_by_stage_process_and_cleaning_step(published):
     con = duckdb.connect(str(published["warehouse"]), read_only=True)
     stored = json.loads(con.execute("select stage_profile from audit.runs where status = 'published'").fetchone()[0])
     cpu, steps = stored["cpu_seconds"], stored["worker_steps"]
-    assert set(cpu) == {"discover", "clean", "models", "checks"}
+    assert set(cpu) == {"discover", "clean", "models", "checks", "docs"}
     assert all(set(roles) == {"flow", "workers", "api"} for roles in cpu.values())
     assert cpu["clean"]["workers"] > 0 and cpu["models"]["flow"] > 0  # cleaning ran in the worker processes
     assert {"read", "hash + decode", "html parse + metadata", "trafilatura body", "repair + boilerplate lines",
@@ -104,6 +104,9 @@ def test_warehouse_documents_itself_in_duckdb(published):
     undocumented = con.execute("select table_name, column_name from duckdb_columns() where schema_name = 'marts' "
                                "and (comment is null or comment = '')").fetchall()
     assert undocumented == []
+    # the lexicon's docs come from sql/seeds/_seeds.yml (the flow's COMMENT ON), the models' from dbt
+    assert con.execute("select comment from duckdb_tables() where schema_name = 'lexicon' "
+                       "and table_name = 'stances'").fetchone()[0]
 
 
 def test_flow_run_is_recorded_by_the_prefect_api(published):

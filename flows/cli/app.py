@@ -8,6 +8,7 @@ that mean one thing each: 0 done, 1 a clear one-line error (or checks failed), 2
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Literal, Optional
@@ -240,10 +241,11 @@ def report(
             if run_id not in known:
                 latest = f"; the latest is {known[-1]}" if known else ""
                 raise UserError(f"no run {run_id!r} in {path} ({len(known)} runs recorded{latest})")
-        page = render_report(con, run_id)
+        target = Path(out) if out else path.parent / "reports" / "latest.html"
+        reports_href = os.path.relpath(path.resolve().parent / "reports", target.resolve().parent)
+        page = render_report(con, run_id, "" if reports_href == "." else reports_href)
     finally:
         con.close()
-    target = Path(out) if out else path.parent / "reports" / "latest.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page, encoding="utf-8")
     print(f"report: {target}")

@@ -70,6 +70,16 @@ def files_section(con: duckdb.DuckDBPyConnection) -> dict:
     return {"rejects": rejects, "n_rejects": n_rejects, "cleaning": cleaning, "n_cleaned": n_cleaned}
 
 
+def docs_section(con: duckdb.DuckDBPyConnection, reports_href: str = "") -> dict:
+    """The dbt docs page that describes the build (flows/warehouse/docs.py), as a link from the page:
+    `reports_href` leads from the page's folder to the reports folder ("" when the page is in it)."""
+    if not table_exists(con, "audit", "dbt_docs"):
+        return {"dbt_docs": None, "dbt_docs_note": "this warehouse records no dbt docs page"}
+    page, note = con.execute("select page, note from audit.dbt_docs").fetchone()
+    href = None if page is None else (f"{reports_href.rstrip('/')}/{page}" if reports_href else page)
+    return {"dbt_docs": href, "dbt_docs_note": note}
+
+
 def checks_section(con: duckdb.DuckDBPyConnection, run_id: str | None) -> dict:
     checks = rows(con, """select check_kind, check_name, case when passed then 'pass' else 'FAIL' end as result,
                           n_failing, sample from audit.check_results where run_id = ?

@@ -36,8 +36,9 @@ _TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("flows.report", "tem
 _TEMPLATES.globals["zip"] = zip
 
 
-def render_report(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> str:
-    """Render the report of a run (default: the latest in audit.runs) from a warehouse connection."""
+def render_report(con: duckdb.DuckDBPyConnection, run_id: str | None = None, reports_href: str = "") -> str:
+    """Render the report of a run (default: the latest in audit.runs) from a warehouse connection; a page
+    written outside the reports folder gives the way there as `reports_href` (for the dbt docs link)."""
     run = data.run_section(con, run_id)
     facts = data.facts_section(con)
     history = data.history_section(con, run["runs"])
@@ -51,7 +52,7 @@ def render_report(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> 
     return _TEMPLATES.get_template("report.html.j2").render(
         title=f"Commitments warehouse — run {run['run'].get('run_id') or ''}",
         css=CSS, figures=drawn, facts=facts, **run, **data.files_section(con),
-        **data.checks_section(con, run["run"].get("run_id")), **history,
+        **data.checks_section(con, run["run"].get("run_id")), **data.docs_section(con, reports_href), **history,
     )
 
 

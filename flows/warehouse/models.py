@@ -104,13 +104,13 @@ def _work_dir() -> Path:
 def _args(command: str, *extra: str) -> list[str]:
     work = _work_dir()
     # no JSON artifacts and a log file of warnings only: both cost about a second per command
-    return [command, "--project-dir", str(SQL_DIR), "--profiles-dir", str(SQL_DIR),
+    return [*command.split(), "--project-dir", str(SQL_DIR), "--profiles-dir", str(SQL_DIR),
             "--target-path", str(work / "target"), "--log-path", str(work / "logs"), "--quiet",
             "--no-write-json", "--log-level-file", "warn", *extra]
 
 
 @lru_cache(maxsize=1)
-def _cache_root() -> Path:
+def cache_root() -> Path:
     """The user's cache folder for dbt's parse (this process's own folder where that is not writable)."""
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "commitments" / "dbt"
     try:
@@ -124,13 +124,13 @@ def _parse_cache_file(project_dir: str, sql_fingerprint: str) -> Path:
     """Where dbt's partial-parse file of this version of the project is kept between processes (a
     parse that can start from it takes about a second instead of five)."""
     key = hashlib.sha256(f"{project_dir}\n{sql_fingerprint}\n{dbt_version()}".encode()).hexdigest()[:24]
-    return _cache_root() / f"{key}.msgpack"
+    return cache_root() / f"{key}.msgpack"
 
 
 def _placeholder() -> Path:
     """The build path dbt parses and compiles with: always the same (dbt parses again from scratch when
     the profile changes), named as every build file is; compiling opens it, nothing writes data to it."""
-    return _cache_root() / "placeholder" / BUILD_FILE_NAME
+    return cache_root() / "placeholder" / BUILD_FILE_NAME
 
 
 def dbt_version() -> str:
@@ -252,6 +252,18 @@ def dbt_test(build_path: Path, select: str = "test_type:data") -> list[DataTestR
         tests.append(DataTestRun(r.node.name, status == "pass", failures, (r.message or "").strip(),
                              getattr(r.node, "compiled_code", "") or "", r.execution_time))
     return tests
+
+
+def dbt_docs_generate(build_path: Path) -> Path:
+    """`dbt docs generate --static` on a built file: dbt's docs site as one page (flows/warehouse/docs.py
+    keeps it). Returns the page in dbt's work folder; a failure raises ModelFailed."""
+    runner = _runner()
+    with _DBT_LOCK:
+        result = _invoke(runner, "docs generate", build_path, None, "--static")
+    page = _work_dir() / "target" / "static_index.html"
+    if not result.success or not page.is_file():
+        raise ModelFailed("dbt docs generate did not write its page (see dbt's log above)")
+    return page
 
 
 # --------------------------------------------------------------------------- the compiled project
@@ -456,16 +468,16 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def apply_docs(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None:
-    """COMMENT ON every documented table and column (dbt's persist_docs does it for the models in a
-    dbt run; this does it for the lexicon, and for the models of a compiled run)."""
+def apply_docs(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, schemas: tuple[str, ...] | None = None) -> None:
+    """COMMENT ON every documented table and column of `schemas` (default: all). dbt's persist_docs does
+    it for the models in a dbt run, so the flow asks for the lexicon only; a compiled run asks for all."""
     kinds = dict(con.execute(
         "select schema_name || '.' || table_name, 'table' from duckdb_tables() "
         "union all select schema_name || '.' || view_name, 'view' from duckdb_views() where not internal"
     ).fetchall())
     for table, doc in read_docs(sql_dir).items():
         kind = kinds.get(table)
-        if kind is None:
+        if kind is None or (schemas is not None and table.split(".")[0] not in schemas):
             continue
         if doc["description"]:
             con.execute(f"comment on {kind} {table} is {_quote(doc['description'])}")
