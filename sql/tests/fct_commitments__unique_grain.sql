@@ -1,10 +1,6 @@
--- audit: one row per (actor_code, commitment_type, beneficiary_code) and a unique commitment_id
+-- audit: one row per (actor_code, commitment_type, beneficiary_code) (commitment_id's uniqueness is a
+-- generic test in _marts__models.yml)
 select actor_code, commitment_type, beneficiary_code, count(*) as n_rows
 from {{ ref('fct_commitments') }}
 group by actor_code, commitment_type, beneficiary_code
-having count(*) > 1
-union all
-select commitment_id, null, null, count(*)
-from {{ ref('fct_commitments') }}
-group by commitment_id
 having count(*) > 1

@@ -284,10 +284,11 @@ roles as (
         (coalesce(next_1_norm, '') in (select word from grammar_words where word_list = 'reporting_verbs')
           or (coalesce(next_2_norm, '') in (select word from grammar_words where word_list = 'reporting_verbs_after_adverb')
               and coalesce(next_1_norm, '') in (select word from grammar_words where word_list = 'reporting_adverbs'))
-          or (prev_1_norm = 'to' and prev_2_norm = 'according')
+          or (coalesce(prev_1_norm, '') = 'to' and coalesce(prev_2_norm, '') = 'according')
           -- "..., said Macron": inverted speech; "Starmer said Britain and France would ...": the subject
           -- of the reported clause, which goes on with a verb or a conjunction
-          or (prev_1_norm in (select word from grammar_words where word_list = 'reporting_before_speaker')
+          -- (a mention that opens its sentence has no word before it: coalesced, so the flag is never null)
+          or (coalesce(prev_1_norm, '') in (select word from grammar_words where word_list = 'reporting_before_speaker')
               and coalesce(next_1_norm, '') not in (select word from grammar_words where word_list = 'clause_continuers'))
         ) as is_speaker
     from with_context
