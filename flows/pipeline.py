@@ -15,8 +15,8 @@ from flows.settings import SQL_DIR, default, make_settings
 from flows.state import inputs_fingerprint
 from flows.tasks import (build_warehouse, check_warehouse, clean_in_batches, confirm_published, discover,
                          document_build, flow_run_id, note_build, plan_cleaning, prepare, publish, publish_artifacts,
-                         read_facts, record_and_report, record_unchanged, recording_crashes, refuse_to_publish)
-from flows.warehouse.publish import published_fingerprint, run_lock
+                         record_and_report, record_unchanged, recording_crashes, refuse_to_publish)
+from flows.warehouse.publish import published_fingerprint, read_facts, run_lock
 
 
 @flow(name="commitments", task_runner=ProcessPoolTaskRunner(max_workers=default("workers")), log_prints=True)

@@ -279,19 +279,6 @@ def record_unchanged(settings: Settings, run: Run) -> dict:
     return run.summary()
 
 
-def read_facts(warehouse: Path, limit: int = 200) -> list[dict]:
-    con = connect(warehouse, read_only=True)
-    try:
-        result = con.execute(
-            """select actor_code, commitment_type, beneficiary_code, stance, n_mentions, n_sources,
-                      quantity_text, evidence from marts.fct_commitments
-               order by n_sources desc, n_mentions desc limit ?""", [limit])
-        columns = [d[0] for d in result.description]
-        return [dict(zip(columns, row)) for row in result.fetchall()]
-    finally:
-        con.close()
-
-
 @task(cache_policy=NO_CACHE)
 def publish_artifacts(summary: dict, facts: list[dict], checks: list[dict]) -> None:
     """Show the run's findings in the Prefect UI: a markdown summary and tables."""

@@ -20,6 +20,7 @@ import duckdb
 
 from flows.settings import PROJECT_DIR, SQL_DIR
 from flows.warehouse import models
+from flows.warehouse.db import connect
 
 DOCS_FOLDER = "dbt-docs"  # beside the reports: reports/dbt-docs/<key>.html
 # besides sql/, what decides the columns dbt's catalog lists: the raw layer and the lexicon's loader
@@ -70,7 +71,7 @@ def document_build(build_path: Path, reports_dir: Path) -> tuple[str | None, str
             os.replace(partial, target)
     except (OSError, models.ModelFailed) as exc:
         relative, note = None, f"dbt docs could not be written: {' '.join(str(exc).split())[:300]}"
-    con = duckdb.connect(str(build_path))
+    con = connect(build_path)
     try:
         con.execute("create schema if not exists audit")
         con.execute("create or replace table audit.dbt_docs (project_key varchar, page varchar, note varchar)")

@@ -109,3 +109,17 @@ def _latest_published(warehouse: Path, column: str) -> str | None:
     finally:
         con.close()
     return row[0] if row else None
+
+
+def read_facts(warehouse: Path, limit: int = 200) -> list[dict]:
+    """The published warehouse's best-supported consolidated facts (for the run's Prefect artifacts)."""
+    con = connect(warehouse, read_only=True)
+    try:
+        result = con.execute(
+            """select actor_code, commitment_type, beneficiary_code, stance, n_mentions, n_sources,
+                      quantity_text, evidence from marts.fct_commitments
+               order by n_sources desc, n_mentions desc limit ?""", [limit])
+        columns = [d[0] for d in result.description]
+        return [dict(zip(columns, row)) for row in result.fetchall()]
+    finally:
+        con.close()
