@@ -16,6 +16,7 @@ from flows.state import inputs_fingerprint
 from flows.tasks import (build_warehouse, check_warehouse, clean_in_batches, confirm_published, discover,
                          document_build, flow_run_id, note_build, plan_cleaning, prepare, publish, publish_artifacts,
                          record_and_report, record_unchanged, recording_crashes, refuse_to_publish)
+from flows.warehouse import models
 from flows.warehouse.publish import published_fingerprint, read_facts, run_lock
 
 
@@ -40,6 +41,7 @@ def commitments_pipeline(raw_dir: str | None = None, warehouse: str | None = Non
         if published_fingerprint(settings.warehouse) == fingerprint:
             return record_unchanged(settings, run)  # nothing a build depends on has changed
         with clock.stage("clean"):
+            models.start_loading()  # dbt's import and parse overlap the cleaning, which the workers do
             worker_steps = clean_in_batches(settings, run.run_id, plan)
         build_path = settings.build_path(run.run_id)
         with clock.stage("models"):

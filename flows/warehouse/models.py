@@ -174,7 +174,8 @@ def _parsed_runner(project_dir: str, sql_fingerprint: str):
 
     placeholder = _placeholder()
     placeholder.parent.mkdir(parents=True, exist_ok=True)
-    result = _parse(dbtRunner, "parse", project_dir, sql_fingerprint, placeholder)
+    with _DBT_LOCK:  # one dbt command at a time in a process
+        result = _parse(dbtRunner, "parse", project_dir, sql_fingerprint, placeholder)
     if not result.success:
         raise ModelFailed("dbt could not parse the project in sql/ (see its log above)")
     return dbtRunner(manifest=result.result)
@@ -190,8 +191,26 @@ def sql_fingerprint(sql_dir: Path) -> str:
     return "|".join(parts)
 
 
+_RUNNER_LOCK = threading.Lock()
+
+
 def _runner():
-    return _parsed_runner(str(SQL_DIR), sql_fingerprint(SQL_DIR))
+    """The parsed project's runner (a second caller waits for a parse in progress instead of parsing)."""
+    with _RUNNER_LOCK:
+        return _parsed_runner(str(SQL_DIR), sql_fingerprint(SQL_DIR))
+
+
+def start_loading() -> threading.Thread:
+    """Import dbt and parse the project in a background thread (about 3-4 s in a new process), so that
+    it overlaps the cleaning, during which the flow process only waits for its workers. A failure is
+    not lost: the build's own call parses again and raises it with dbt's message."""
+    def _load() -> None:
+        with contextlib.suppress(Exception):
+            _runner()
+
+    thread = threading.Thread(target=_load, name="dbt-preload", daemon=True)
+    thread.start()
+    return thread
 
 
 def _model_key(node) -> str:
