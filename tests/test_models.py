@@ -8,7 +8,7 @@ import pytest
 
 from flows.settings import SQL_DIR
 from flows.warehouse.models import model_order, model_table, read_docs, run_compiled
-from helpers import build_from_texts
+from helpers import as_article, build_from_texts
 
 MODELS_DIR = SQL_DIR / "models"
 MODEL_FILES = sorted(str(p.relative_to(MODELS_DIR).with_suffix("")) for layer in ("staging", "intermediate", "marts")
@@ -132,6 +132,35 @@ def test_tied_mentions_consolidate_to_the_same_row_whatever_order_they_are_read_
         "select evidence, quantity_value from marts.fct_commitment_mentions where mention_id = ?", [row[1]]).fetchone()
     assert row[0] == evidence_of_id and row[3] == quantity_of_id  # here the latest-firmest mention is also the quantity's
     assert all(r.passed for r in run_audits(con) if r.check_name.startswith("fct_commitments__"))
+
+
+def test_sentence_and_text_keys_come_from_content_so_two_builds_in_any_order_agree():
+    texts = {"a.txt": as_article("Chad will send 500 troops to Niger. The deployment starts in March."),
+             "b.txt": as_article("Chad will send 500 troops to Niger. Nigeria pledged $20 million for it.")}
+    queries = ["select distinct article_id, sentence_no, sentence_key from intermediate.int_sentence_tokens "
+               "order by all",
+               "select article_id, sentence_no, text_no, is_first_occurrence from intermediate.int_sentence_texts "
+               "order by all"]
+    first, second = build_from_texts(texts), build_from_texts(dict(reversed(list(texts.items()))))
+    for query in queries:
+        assert first.execute(query).fetchall() == second.execute(query).fetchall()
+    keys = first.execute("select count(distinct sentence_key), count(distinct (article_id, sentence_no)) "
+                         "from intermediate.int_sentence_tokens").fetchone()
+    assert keys[0] == keys[1] > 4
+    shared = first.execute("select count(distinct text_no), count(*) from intermediate.int_sentence_texts "
+                           "where text_no = (select md5_number('Chad will send 500 troops to Niger.'))").fetchone()
+    assert shared == (1, 2)  # the sentence both articles print, under one key: its text's
+
+
+def test_two_sentences_under_one_sentence_key_fail_the_audit():
+    from flows.warehouse.checks import run_audits
+
+    con = build_from_texts({"a.txt": as_article("Chad will send 500 troops to Niger.")})
+    audit = "int_sentence_tokens__one_sentence_per_key"
+    assert {r.check_name: r.passed for r in run_audits(con)}[audit]
+    con.execute("update intermediate.int_sentence_tokens set sentence_key = 42")  # as a hash collision would
+    failed = {r.check_name: r for r in run_audits(con)}[audit]
+    assert not failed.passed and failed.n_failing == 1
 
 
 def test_evidence_or_quantity_taken_from_two_different_mentions_fails_the_audit():

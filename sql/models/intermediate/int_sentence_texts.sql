@@ -1,6 +1,7 @@
 -- intermediate.int_sentence_texts
--- Grain: one row per (article_id, sentence_no) of an English article. text_no numbers the distinct
--- sentence texts of this build (equal texts, word for word, share it; not stable across builds);
+-- Grain: one row per (article_id, sentence_no) of an English article. text_no names the distinct
+-- sentence texts by their content (md5 of the text as a number: equal texts, word for word, share it, and
+-- a text keeps it from build to build, so two builds of the same articles give the same rows);
 -- is_first_occurrence marks the first (article_id, sentence_no) with the text.
 -- Purpose: what depends on nothing but a sentence's text (the cue candidates and matches) is computed
 -- once per text and copied to every occurrence: syndicated wire copy and a publisher's standing lines
@@ -36,7 +37,7 @@ texts as (
 
 numbered as (
     select
-        row_number() over () as text_no,
+        md5_number(sentence) as text_no,
         sentence,
         first_occurrence
     from texts

@@ -21,9 +21,11 @@ extractable_sentences as (
         stg_sentences.article_id,
         stg_sentences.paragraph_no,
         stg_sentences.sentence_no,
-        -- a number per sentence in this build: windows over a sentence's tokens partition by it, which sorts
-        -- faster than (article_id, sentence_no); it is not stable across builds, so nothing joins on it
-        row_number() over () as sentence_key,
+        -- one integer per sentence: windows over a sentence's tokens partition by it, which sorts faster
+        -- than (article_id, sentence_no); a hash of the two, so a sentence keeps it from build to build (a
+        -- collision would merge two sentences' windows: the data test int_sentence_tokens__one_sentence_per_key
+        -- fails such a build)
+        hash(stg_sentences.article_id, stg_sentences.sentence_no) as sentence_key,
         string_split_regex(trim(stg_sentences.sentence), '\s+') as raw_tokens
     from stg_sentences
     inner join stg_articles
