@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import os
+import shutil
 import time
 import uuid
 from pathlib import Path
@@ -12,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import SAMPLE_FILES, SAMPLE_RAW
 from flows import cli
 from flows.warehouse import models
 from flows.warehouse.publish import run_lock
@@ -44,13 +48,30 @@ def run_cli(capsys, *args) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.fixture(scope="module")
+def published_once(prefect_api_url, tmp_path_factory):
+    """The samples and an HTML page published once by `commitments run` in this process (about 30 s)."""
+    raw = tmp_path_factory.mktemp("published") / "raw"
+    raw.mkdir()
+    for name in SAMPLE_FILES:
+        shutil.copy2(SAMPLE_RAW / name, raw / name)
+    (raw / "japan.html").write_text(HTML_PAGE, encoding="utf-8")
+    warehouse = raw.parent / "wh" / "commitments.duckdb"
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse)])
+    assert code == 0, err.getvalue()
+    return {"raw": raw, "warehouse": warehouse, "out": out.getvalue()}
+
+
 @pytest.fixture
-def published(prefect_api_url, sample_raw, tmp_path, capsys):
-    (sample_raw / "japan.html").write_text(HTML_PAGE, encoding="utf-8")
-    warehouse = tmp_path / "wh" / "commitments.duckdb"
-    code, out, err = run_cli(capsys, "run", "--raw-dir", str(sample_raw), "--warehouse", str(warehouse))
-    assert code == 0, err
-    return {"raw": sample_raw, "warehouse": warehouse, "out": out}
+def published(published_once, tmp_path):
+    """A test's own copy of that run's raw folder and warehouse folder (published file, state, history,
+    reports): a test that runs again starts from a real published run without paying for one. The copied
+    raw files have new inodes, so the next run hashes them again and finds them unchanged."""
+    raw = Path(shutil.copytree(published_once["raw"], tmp_path / "raw"))
+    warehouse = Path(shutil.copytree(published_once["warehouse"].parent, tmp_path / "wh")) / "commitments.duckdb"
+    return {"raw": raw, "warehouse": warehouse, "out": published_once["out"]}
 
 
 def test_run_publishes_every_contract_column_populated(published):
