@@ -30,6 +30,15 @@ def test_every_model_file_is_a_node_of_the_dbt_project_once():
     assert len(order) == len(set(order))
 
 
+def test_every_sql_model_of_the_intermediate_layer_and_the_marts_has_a_dbt_unit_test():
+    import yaml
+
+    tested = {test["model"] for path in MODELS_DIR.glob("*/_*__unit_tests.yml")
+              for test in yaml.safe_load(path.read_text(encoding="utf-8"))["unit_tests"]}
+    needing = {model.split("/")[1] for model in SQL_MODELS if model.split("/")[0] in ("intermediate", "marts")}
+    assert len(needing) > 20 and needing - tested == set()
+
+
 def test_every_model_runs_after_the_models_it_reads():
     order = model_order()
     for model in SQL_MODELS:

@@ -31,6 +31,9 @@ grammar_words as (
     select * from {{ source('lexicon', 'grammar_words') }}
 ),
 
+int_sentence_tokens as (
+    select * from {{ ref('int_sentence_tokens') }}
+),
 
 -- only sentences that hold a title word are searched
 titled_sentences as (
@@ -149,7 +152,7 @@ known_people as (
         from stg_actor_aliases
         where alias_kind = 'person' and n_tokens > 1
     ) as full_names
-    inner join {{ ref('int_sentence_tokens') }} as tokens
+    inner join int_sentence_tokens as tokens
         on tokens.token_norm = full_names.surname_norm
     inner join stg_sentences as sentences
         on sentences.article_id = tokens.article_id

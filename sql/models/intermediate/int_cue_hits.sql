@@ -3,8 +3,8 @@
 -- (the whole match and its capturing group), before it is placed on tokens (int_cue_matches).
 -- Purpose: run each rule's pattern as a constant. The model runs once per rule of
 -- int_cue_rules_to_match (the for_each materialization sets cue_rule_id, cue_pattern, cue_exclude and
--- cue_group as DuckDB variables), so each pattern is compiled once (a pattern read from a column is
--- compiled for every row). A rule no sentence is a candidate for is not run.
+-- cue_group as DuckDB variables, which macro loop_value reads), so each pattern is compiled once (a
+-- pattern read from a column is compiled for every row). A rule no sentence is a candidate for is not run.
 -- A match that also matches the rule's exclude_pattern is dropped ("provide weapons to Ukrainian forces"
 -- is no deployment of forces).
 -- A pattern with a capturing group reports only the group as the cue: the rest of the match is context
@@ -25,8 +25,8 @@ int_cue_candidates as (
 matching as (
     select *
     from int_cue_candidates
-    where int_cue_candidates.rule_id = getvariable('cue_rule_id')
-        and regexp_matches(int_cue_candidates.sentence_lc, getvariable('cue_pattern'))
+    where int_cue_candidates.rule_id = {{ loop_value('cue_rule_id') }}
+        and regexp_matches(int_cue_candidates.sentence_lc, {{ loop_value('cue_pattern') }})
 ),
 
 confirmed as (
@@ -35,8 +35,8 @@ confirmed as (
         rule_id,
         sentence,
         sentence_lc,
-        unnest(regexp_extract_all(sentence_lc, getvariable('cue_pattern'))) as whole_lc,
-        unnest(regexp_extract_all(sentence_lc, getvariable('cue_pattern'), getvariable('cue_group'))) as matched_lc
+        unnest(regexp_extract_all(sentence_lc, {{ loop_value('cue_pattern') }})) as whole_lc,
+        unnest(regexp_extract_all(sentence_lc, {{ loop_value('cue_pattern') }}, {{ loop_value('cue_group') }})) as matched_lc
     from matching
 ),
 
@@ -44,7 +44,7 @@ final as (
     select *
     from confirmed
     where matched_lc <> ''
-        and (getvariable('cue_exclude') = '' or not regexp_matches(whole_lc, getvariable('cue_exclude')))
+        and ({{ loop_value('cue_exclude') }} = '' or not regexp_matches(whole_lc, {{ loop_value('cue_exclude') }}))
 )
 
 select * from final

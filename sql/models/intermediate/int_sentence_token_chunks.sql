@@ -1,5 +1,6 @@
 -- intermediate.int_sentence_token_chunks
--- Grain: one row per chunk of articles (loop_no 1, 2, ...) of about two million tokens.
+-- Grain: one row per chunk of articles (loop_no 1, 2, ...) of about two million tokens (var
+-- tokens_per_chunk).
 -- Purpose: the rows the for_each models int_actor_mentions and int_commitment_cues_attributed run
 -- once for (chunk_no and n_chunks become DuckDB variables; macro in_chunk() filters on them). Their
 -- rules look inside one sentence or one article, so their windows and joins then need the same memory
@@ -10,17 +11,8 @@ int_sentence_tokens as (
     select * from {{ ref('int_sentence_tokens') }}
 ),
 
-counted as (
-    select greatest(1, ceil(count(*) / 2000000))::bigint as n_chunks
-    from int_sentence_tokens
-),
-
 final as (
-    select
-        chunk_no + 1 as loop_no,
-        chunk_no,
-        n_chunks
-    from (select unnest(range(n_chunks)) as chunk_no, n_chunks from counted)
+    {{ article_chunks('int_sentence_tokens', var('tokens_per_chunk', 2000000)) }}
 )
 
 select * from final
