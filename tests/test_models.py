@@ -143,7 +143,7 @@ def test_tied_mentions_consolidate_to_the_same_row_whatever_order_they_are_read_
     assert all(r.passed for r in run_audits(con) if r.check_name.startswith("fct_commitments__"))
 
 
-def test_sentence_and_text_keys_come_from_content_so_two_builds_in_any_order_agree():
+def test_two_builds_of_the_same_articles_in_either_order_give_the_same_sentence_and_text_keys():
     texts = {"a.txt": as_article("Chad will send 500 troops to Niger. The deployment starts in March."),
              "b.txt": as_article("Chad will send 500 troops to Niger. Nigeria pledged $20 million for it.")}
     queries = ["select distinct article_id, sentence_no, sentence_key from intermediate.int_sentence_tokens "
