@@ -39,11 +39,33 @@ def prefect_api_url(tmp_path_factory):
             os.environ.pop("PREFECT_API_URL", None)
 
 
-@pytest.fixture
-def sample_raw(tmp_path) -> Path:
-    """A copy of the bundled sample corpus in a fresh folder."""
-    raw = tmp_path / "raw"
-    raw.mkdir()
+def copy_samples(raw: Path) -> Path:
+    """The bundled sample corpus copied into a new folder `raw`."""
+    raw.mkdir(parents=True)
     for name in SAMPLE_FILES:
         shutil.copy2(SAMPLE_RAW / name, raw / name)
     return raw
+
+
+def copy_published_run(raw: Path, warehouse: Path, into: Path) -> tuple[Path, Path]:
+    """A test's own copy of a published run: its raw folder and its warehouse folder (published file,
+    state, history, reports), so a test that runs again starts from a real published run without paying
+    for one. The copied raw files have new inodes, so the next run hashes them again and finds them
+    unchanged."""
+    raw_copy = Path(shutil.copytree(raw, into / "raw"))
+    warehouse_copy = Path(shutil.copytree(warehouse.parent, into / "wh")) / warehouse.name
+    return raw_copy, warehouse_copy
+
+
+def written_unit_tests() -> list[dict]:
+    """The dbt unit tests as written in the models' `_<layer>__unit_tests.yml` files."""
+    import yaml
+
+    return [test for path in sorted((PROJECT_DIR / "sql" / "models").glob("*/_*__unit_tests.yml"))
+            for test in yaml.safe_load(path.read_text(encoding="utf-8"))["unit_tests"]]
+
+
+@pytest.fixture
+def sample_raw(tmp_path) -> Path:
+    """A copy of the bundled sample corpus in a fresh folder."""
+    return copy_samples(tmp_path / "raw")

@@ -14,6 +14,7 @@ from flows.ingest import batches
 from flows.ingest.clean import FIELDS
 from flows.settings import DEFAULT_RAW_DIR, SQL_DIR
 from flows.warehouse import docs, lexicon, models
+from conftest import written_unit_tests
 from helpers import build_from_rows, cleaned_rows
 
 
@@ -118,10 +119,7 @@ def test_a_build_file_must_be_called_build_duckdb(tmp_path):
 
 
 def test_every_unit_test_of_the_models_runs_and_passes_in_dbt(dbt_build):
-    import yaml
-
-    written = {test["name"] for path in SQL_DIR.glob("models/*/_*__unit_tests.yml")
-               for test in yaml.safe_load(path.read_text(encoding="utf-8"))["unit_tests"]}
+    written = {test["name"] for test in written_unit_tests()}
     unit = models.dbt_test(dbt_build, select="test_type:unit")
     assert len(written) >= 6 and {t.name for t in unit} == written
     assert [(t.name, t.message) for t in unit if not t.passed] == []

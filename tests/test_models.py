@@ -8,6 +8,7 @@ import pytest
 
 from flows.settings import SQL_DIR
 from flows.warehouse.models import model_order, model_table, read_docs, run_compiled
+from conftest import written_unit_tests
 from helpers import as_article, build_from_texts
 
 MODELS_DIR = SQL_DIR / "models"
@@ -31,10 +32,7 @@ def test_every_model_file_is_a_node_of_the_dbt_project_once():
 
 
 def test_every_sql_model_of_the_intermediate_layer_and_the_marts_has_a_dbt_unit_test():
-    import yaml
-
-    tested = {test["model"] for path in MODELS_DIR.glob("*/_*__unit_tests.yml")
-              for test in yaml.safe_load(path.read_text(encoding="utf-8"))["unit_tests"]}
+    tested = {test["model"] for test in written_unit_tests()}
     needing = {model.split("/")[1] for model in SQL_MODELS if model.split("/")[0] in ("intermediate", "marts")}
     assert len(needing) > 20 and needing - tested == set()
 

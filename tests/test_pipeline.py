@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import time
 import uuid
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import SAMPLE_FILES, SAMPLE_RAW
+from conftest import copy_published_run, copy_samples
 from flows import cli
 from flows.warehouse import models
 from flows.warehouse.publish import run_lock
@@ -51,10 +50,7 @@ def run_cli(capsys, *args) -> tuple[int, str, str]:
 @pytest.fixture(scope="module")
 def published_once(prefect_api_url, tmp_path_factory):
     """The samples and an HTML page published once by `commitments run` in this process (about 30 s)."""
-    raw = tmp_path_factory.mktemp("published") / "raw"
-    raw.mkdir()
-    for name in SAMPLE_FILES:
-        shutil.copy2(SAMPLE_RAW / name, raw / name)
+    raw = copy_samples(tmp_path_factory.mktemp("published") / "raw")
     (raw / "japan.html").write_text(HTML_PAGE, encoding="utf-8")
     warehouse = raw.parent / "wh" / "commitments.duckdb"
     out, err = io.StringIO(), io.StringIO()
@@ -66,11 +62,8 @@ def published_once(prefect_api_url, tmp_path_factory):
 
 @pytest.fixture
 def published(published_once, tmp_path):
-    """A test's own copy of that run's raw folder and warehouse folder (published file, state, history,
-    reports): a test that runs again starts from a real published run without paying for one. The copied
-    raw files have new inodes, so the next run hashes them again and finds them unchanged."""
-    raw = Path(shutil.copytree(published_once["raw"], tmp_path / "raw"))
-    warehouse = Path(shutil.copytree(published_once["warehouse"].parent, tmp_path / "wh")) / "commitments.duckdb"
+    """A test's own copy of that run (see conftest.copy_published_run)."""
+    raw, warehouse = copy_published_run(published_once["raw"], published_once["warehouse"], tmp_path)
     return {"raw": raw, "warehouse": warehouse, "out": published_once["out"]}
 
 

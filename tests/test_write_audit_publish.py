@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import SAMPLE_FILES, SAMPLE_RAW
+from conftest import copy_published_run, copy_samples
 
 pytestmark = pytest.mark.e2e
 
@@ -63,10 +62,7 @@ def kill_group(proc: subprocess.Popen) -> None:
 def published_once(prefect_api_url, tmp_path_factory):
     """The sample corpus published once by `commitments run` in its own process (about 30 s)."""
     root = tmp_path_factory.mktemp("published")
-    raw = root / "raw"
-    raw.mkdir()
-    for name in SAMPLE_FILES:
-        shutil.copy2(SAMPLE_RAW / name, raw / name)
+    raw = copy_samples(root / "raw")
     warehouse = root / "wh" / "commitments.duckdb"
     code, out, err = finish(start_run(raw, warehouse))
     assert code == 0, err
@@ -75,13 +71,8 @@ def published_once(prefect_api_url, tmp_path_factory):
 
 @pytest.fixture
 def published(published_once, tmp_path):
-    """A test's own copy of that published warehouse folder (published file, state, history, reports) and
-    of its raw folder: each test starts from a real published run without paying for one. The copied raw
-    files have new inodes, so the next run hashes them again and finds them unchanged."""
-    raw, warehouse = published_once
-    raw_copy = Path(shutil.copytree(raw, tmp_path / "raw"))
-    warehouse_copy = Path(shutil.copytree(warehouse.parent, tmp_path / "wh")) / warehouse.name
-    return raw_copy, warehouse_copy
+    """A test's own copy of that run (see conftest.copy_published_run)."""
+    return copy_published_run(*published_once, tmp_path)
 
 
 def mentions(warehouse: Path) -> int:
