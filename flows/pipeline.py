@@ -24,7 +24,7 @@ from flows.warehouse.publish import published_fingerprint, read_facts, run_lock
 def commitments_pipeline(raw_dir: str | None = None, warehouse: str | None = None,
                          batch_size: int = default("batch_size"), doc_timeout_s: float = default("doc_timeout_s"),
                          max_file_mb: int = default("max_file_mb"), wait_for_lock: bool = False,
-                         rehash: bool = False) -> dict:
+                         rehash: bool = False, full_refresh: bool = False) -> dict:
     """Clean raw articles, build and check a new warehouse, publish it atomically, report."""
     settings = make_settings(raw_dir, warehouse, batch_size=batch_size, doc_timeout_s=doc_timeout_s,
                              max_file_mb=max_file_mb)
@@ -38,14 +38,14 @@ def commitments_pipeline(raw_dir: str | None = None, warehouse: str | None = Non
             plan = plan_cleaning(settings.state_path, quote(discovered))  # quote: Prefect need not walk it
             fingerprint = inputs_fingerprint(discovered, SQL_DIR)
         run.planned(plan)
-        if published_fingerprint(settings.warehouse) == fingerprint:
+        if published_fingerprint(settings.warehouse) == fingerprint and not full_refresh:
             return record_unchanged(settings, run)  # nothing a build depends on has changed
         with clock.stage("clean"):
             models.start_loading()  # dbt's import and parse overlap the cleaning, which the workers do
             worker_steps = clean_in_batches(settings, run.run_id, plan)
         build_path = settings.build_path(run.run_id)
         with clock.stage("models"):
-            built = build_warehouse(build_path, settings.state_path, SQL_DIR)
+            built = build_warehouse(build_path, settings.state_path, SQL_DIR, settings.warehouse, full_refresh)
         with clock.stage("checks"):
             checks = check_warehouse(build_path, SQL_DIR)
         with clock.stage("docs"):

@@ -19,7 +19,7 @@ from flows.warehouse.db import connect, sql_string
 HISTORY_COLUMNS = (
     "run_id", "flow_run_id", "started_at", "ended_at", "status", "message", "raw_dir", "files_found",
     "files_new", "files_changed", "files_unchanged", "files_rejected", "articles", "non_english",
-    "rows_per_layer", "stage_seconds", "model_stats", "fingerprint", "stage_profile",
+    "rows_per_layer", "stage_seconds", "model_stats", "fingerprint", "stage_profile", "build_plan",
 )
 
 
@@ -51,6 +51,7 @@ class Run:
     model_stats: list = field(default_factory=list)
     fingerprint: str | None = None
     stage_profile: dict | None = None
+    build_plan: dict | None = None  # full or incremental, and why (flows/warehouse/incremental.py)
     report: str | None = None
     rejects: list = field(default_factory=list)
     failed_checks: list = field(default_factory=list)

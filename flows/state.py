@@ -33,7 +33,7 @@ STATE_DDL = [
         message varchar, raw_dir varchar, files_found integer, files_new integer, files_changed integer,
         files_unchanged integer, files_rejected integer, articles integer, non_english integer,
         rows_per_layer varchar, stage_seconds varchar, model_stats varchar, fingerprint varchar,
-        stage_profile varchar)""",
+        stage_profile varchar, build_plan varchar)""",
     """create table if not exists check_results (
         run_id varchar, check_name varchar, check_kind varchar, passed boolean, n_failing integer,
         sample varchar, checked_at timestamp default current_timestamp)""",
@@ -57,7 +57,7 @@ def init_state(state_path: Path) -> None:
             con.execute("drop table if exists sentences")
         for ddl in STATE_DDL:
             con.execute(ddl)
-        for column in ("model_stats", "fingerprint", "stage_profile"):  # history written by an older version
+        for column in ("model_stats", "fingerprint", "stage_profile", "build_plan"):  # history written by an older version
             con.execute(f"alter table runs add column if not exists {column} varchar")
         for column in INVENTORY_STAT_COLUMNS:  # an inventory written before listings reused hashes
             con.execute(f"alter table inventory add column if not exists {column} bigint")

@@ -7,6 +7,7 @@ the cleaner version), and hashing inputs such as a 100,000-file listing would co
 from __future__ import annotations
 
 import contextlib
+import functools
 import shutil
 from dataclasses import asdict
 from pathlib import Path
@@ -26,7 +27,7 @@ from flows.settings import Settings
 from flows.stopping import RunStopped, as_stop, end_children, ignore_ctrl_c_in_worker
 from flows.warehouse import checks as warehouse_checks
 from flows.warehouse import docs as warehouse_docs
-from flows.warehouse import lexicon, models
+from flows.warehouse import incremental, lexicon, models
 from flows.warehouse.db import connect
 from flows.warehouse.publish import publish_file, published_run_id, remove_build, remove_stale_builds
 from flows.warehouse.raw_layer import build_raw_layer
@@ -156,8 +157,9 @@ def clean_in_batches(settings: Settings, run_id: str, plan: dict[str, list[str]]
 # --------------------------------------------------------------------------- build and check
 
 @task(cache_policy=NO_CACHE)
-def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path) -> dict:
-    """Build a new warehouse file: raw layer and lexicon, then `dbt run` (every model of sql/)."""
+def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path, published: Path, full_refresh: bool) -> dict:
+    """Build a new warehouse file: raw layer and lexicon, then `dbt run` of every model, or of the
+    per-article ones for new and changed articles only (flows/warehouse/incremental.py)."""
     seeds = lexicon.read_seeds(sql_dir / "seeds")
     build_path.parent.mkdir(parents=True, exist_ok=True)
     con = connect(build_path)
@@ -169,8 +171,10 @@ def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path) -> dict:
         con.execute("checkpoint")
     finally:
         con.close()
-    # dbt opens and closes the file itself; the parse cache is in the state file
-    model_runs = models.run_dbt(build_path, state_path, lambda i, n, name: progress.advance("build", i, n, name))
+    # dbt opens and closes the file itself (the parse cache is in the state file); the plan is logged
+    plan, model_runs = incremental.build_models(build_path, published, state_path, full_refresh,
+                                                functools.partial(progress.advance, "build"))
+    get_run_logger().info(plan.summary())
     con = connect(build_path)
     try:
         models.apply_docs(con, sql_dir, schemas=("lexicon",))  # dbt's persist_docs wrote the models'
@@ -180,8 +184,8 @@ def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path) -> dict:
         con.execute("checkpoint")
     finally:
         con.close()
-    return {"raw": raw_counts, "models": [asdict(m) for m in model_runs], "articles": articles,
-            "non_english": non_english, "rejects": rejects}
+    return {"raw": raw_counts, "models": [asdict(m) for m in model_runs], "plan": incremental.plan_record(plan),
+            "articles": articles, "non_english": non_english, "rejects": rejects}
 
 
 @task(cache_policy=NO_CACHE)
@@ -213,7 +217,7 @@ def note_build(run: Run, built: dict, checks: list[dict], fingerprint: str, stag
     run.rows_per_layer.update({models.model_table(m["model"]): m["rows"] for m in built["models"]})
     run.files_rejected, run.rejects = built["raw"]["rejects"], [tuple(r) for r in built["rejects"]]
     run.articles, run.non_english, run.model_stats = built["articles"], built["non_english"], built["models"]
-    run.fingerprint, run.stage_profile = fingerprint, stage_profile
+    run.fingerprint, run.stage_profile, run.build_plan = fingerprint, stage_profile, built["plan"]
     run.failed_checks = [c["check_name"] for c in checks if not c["passed"]]
     if run.failed_checks:
         run.end("failed", "blocking checks failed; the published warehouse was left as it was: "
@@ -256,10 +260,7 @@ def refuse_to_publish(build_path: Path, run: Run, checks: list[dict]) -> None:
     raise ChecksFailed(run.message)
 
 
-@task(cache_policy=NO_CACHE)
-def publish(build_path: Path, warehouse: Path) -> None:
-    """Atomically replace the published warehouse with the checked build."""
-    publish_file(build_path, warehouse)
+publish = task(publish_file, name="publish", cache_policy=NO_CACHE)  # the checked build replaces the published file
 
 
 @task(cache_policy=NO_CACHE)

@@ -36,14 +36,22 @@ def test_the_yardstick_sample_is_seeded_and_spread_over_the_corpus(tmp_path):
 
 
 def test_bench_prints_stages_the_yardstick_and_the_ratio(prefect_api_url, tmp_path, capsys):
-    assert cli.main(["bench", "--docs", "20", "--kind", "mixed", "--batch-size", "10",
+    assert cli.main(["bench", "--docs", "20", "--kind", "mixed", "--batch-size", "10", "--add", "4",
                      "--workdir", str(tmp_path / "bench")]) == 0
     out = capsys.readouterr().out
     for line in ("clean", "models", "yardstick", "throughput vs yardstick:", "rerun with no new files:", "peak RSS:",
                  "profile of the first run", "cleaning workers' steps", "text dump cleaning",
-                 "CPU work of the run:", "allows at most"):
+                 "CPU work of the run:", "allows at most", "4 new documents into 20: build ",
+                 "incremental build: 4 articles computed (4 new, 0 changed), 20 carried forward"):
         assert line in out
     assert not (tmp_path / "bench").exists()  # the corpus is removed unless --keep
+
+
+def test_documents_added_to_a_corpus_are_those_a_larger_corpus_holds(tmp_path):
+    whole = bench.build_corpus(tmp_path / "whole", 7, "mixed")
+    added = bench.build_corpus(tmp_path / "added", 7, "mixed", first=5)
+    assert [p.name for p in added] == [p.name for p in whole[5:]]
+    assert [p.read_bytes() for p in added] == [p.read_bytes() for p in whole[5:]]
 
 
 def test_a_generated_news_page_is_a_40_kb_page_whose_article_survives_cleaning(tmp_path):

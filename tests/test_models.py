@@ -159,6 +159,17 @@ def test_two_builds_of_the_same_articles_in_either_order_give_the_same_sentence_
     assert shared == (1, 2)  # the sentence both articles print, under one key: its text's
 
 
+def test_two_sentences_under_one_sentence_key_fail_the_audit():
+    from flows.warehouse.checks import run_audits
+
+    con = build_from_texts({"a.txt": as_article("Chad will send 500 troops to Niger.")})
+    audit = "int_sentence_tokens__one_sentence_per_key"
+    assert {r.check_name: r.passed for r in run_audits(con)}[audit]
+    con.execute("update intermediate.int_sentence_tokens set sentence_key = 42")  # as a hash collision would
+    failed = {r.check_name: r for r in run_audits(con)}[audit]
+    assert not failed.passed and failed.n_failing == 1
+
+
 def test_evidence_or_quantity_taken_from_two_different_mentions_fails_the_audit():
     from flows.warehouse.checks import run_audits
 

@@ -201,8 +201,10 @@ def perturbed_page(page: bytes, i: int, offset: int | None = None) -> bytes:
     return page[:at] + marker + page[at:] if at > 0 else page + marker
 
 
-def build_corpus(out_dir: Path, n_docs: int, kind: str, pages_dir: Path | None = None, seed: int = 7) -> list[Path]:
-    """Write n_docs distinct documents (html, news, text or mixed) into out_dir."""
+def build_corpus(out_dir: Path, n_docs: int, kind: str, pages_dir: Path | None = None, seed: int = 7,
+                 first: int = 0) -> list[Path]:
+    """Write n_docs distinct documents (html, news, text or mixed) into out_dir; with `first`, only
+    documents first..n_docs-1 (the same ones a corpus of n_docs holds: documents added to one of `first`)."""
     rng = random.Random(seed)
     if kind == "news":  # articles: the English pages' texts when pages are given, else the bundled samples
         texts, pages = english_texts(pages_dir) or sample_texts(), []
@@ -214,17 +216,20 @@ def build_corpus(out_dir: Path, n_docs: int, kind: str, pages_dir: Path | None =
     for i in range(n_docs):
         as_html = kind == "html" or (kind == "mixed" and i % 2 == 0)
         if kind == "news":
-            path = out_dir / f"doc-{i:07d}.html"
-            path.write_text(news_page(texts[i % len(texts)], i, rng), encoding="utf-8")
+            name, content = f"doc-{i:07d}.html", news_page(texts[i % len(texts)], i, rng)
         elif as_html:
-            path = out_dir / f"doc-{i:07d}.html"
-            if pages:
-                path.write_bytes(perturbed_page(pages[i % len(pages)], i, offsets[i % len(pages)]))
-            else:
-                path.write_text(html_from_text(texts[i % len(texts)], i, rng), encoding="utf-8")
+            name = f"doc-{i:07d}.html"
+            content = (perturbed_page(pages[i % len(pages)], i, offsets[i % len(pages)]) if pages
+                       else html_from_text(texts[i % len(texts)], i, rng))
         else:
-            path = out_dir / f"doc-{i:07d}.txt"
-            path.write_text(perturbed_text(texts[i % len(texts)], i, rng), encoding="utf-8")
+            name, content = f"doc-{i:07d}.txt", perturbed_text(texts[i % len(texts)], i, rng)
+        if i < first:  # made all the same: the random draws of the documents after it stay the same
+            continue
+        path = out_dir / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -298,9 +303,10 @@ def yardstick_sample(paths: list[Path], n: int | None, seed: int = 11) -> list[P
 
 
 def run_benchmark(n_docs: int, kind: str, workdir: Path, workers: int, batch_size: int,
-                  pages_dir: Path | None, keep: bool = False, yardstick_docs: int | None = None) -> dict:
+                  pages_dir: Path | None, keep: bool = False, yardstick_docs: int | None = None,
+                  add_docs: int = 100) -> dict:
     """Corpus -> flow run (timed per stage) -> reruns with nothing new (stats trusted, then --rehash) ->
-    yardstick, all in this process."""
+    `add_docs` new documents (an incremental build) -> yardstick, all in this process."""
     from flows.prefect_api import prefect_api
     from flows.pipeline import commitments_pipeline
     from prefect.task_runners import ProcessPoolTaskRunner
@@ -326,11 +332,23 @@ def run_benchmark(n_docs: int, kind: str, workdir: Path, workers: int, batch_siz
         flow(raw_dir=str(raw), warehouse=str(warehouse), batch_size=batch_size, rehash=True)
     rehash_seconds = time.perf_counter() - started
     progress(f"rerun with nothing new: {rerun_seconds:.1f} s ({rehash_seconds:.1f} s reading every file again); "
-             "now the yardstick (one process)")
+             f"now {add_docs} new documents")
+    added = {}
+    if add_docs:
+        build_corpus(raw, n_docs + add_docs, kind, pages_dir, first=n_docs)
+        started = time.perf_counter()
+        with prefect_api():
+            flow(raw_dir=str(raw), warehouse=str(warehouse), batch_size=batch_size)
+        added = {"docs": add_docs, "seconds": time.perf_counter() - started}
+        progress(f"{add_docs} new documents: {added['seconds']:.1f} s; now the yardstick (one process)")
     rss_own, rss_children = peak_rss_mb()  # before the yardstick runs in this process
     con = duckdb.connect(str(warehouse), read_only=True)
     first_run = con.execute("select stage_seconds, rows_per_layer, model_stats, stage_profile from audit.runs "
                             "order by started_at limit 1").fetchone()
+    if added:
+        stage_seconds, plan = con.execute("select stage_seconds, build_plan from audit.runs "
+                                          "order by started_at desc limit 1").fetchone()
+        added |= {"stages": json.loads(stage_seconds), "plan": json.loads(plan)}
     con.close()
     stages = json.loads(first_run[0])
     rows = json.loads(first_run[1])
@@ -347,7 +365,7 @@ def run_benchmark(n_docs: int, kind: str, workdir: Path, workers: int, batch_siz
         "parse_seconds": parse_run["seconds"] if parse_run else 0.0,
         "parse_note": parse_run.get("note", "") if parse_run else "",
         "profile": json.loads(first_run[3] or "{}"),
-        "cores": os.cpu_count() or 1,
+        "cores": os.cpu_count() or 1, "added": added,
     }
     if not keep:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -382,6 +400,12 @@ def format_benchmark(r: dict) -> str:
                  f"{r.get('parse_seconds', 0):.2f} s ({r.get('parse_note') or 'no parse step'})")
     lines.append(f"rerun with no new files: {r['rerun_seconds']:.1f} s (including Prefect start-up); "
                  f"{r['rerun_rehash_seconds']:.1f} s with --rehash (every file read again)")
+    if r.get("added"):
+        a = r["added"]
+        lines.append(f"{a['docs']} new documents into {r['docs']}: build {a['stages'].get('models', 0):.1f} s "
+                     f"(full build above {r['stages'].get('models', 0):.1f} s), checks {a['stages'].get('checks', 0):.1f} s, "
+                     f"run {a['seconds']:.1f} s; {a['plan']['summary']}; "
+                     + ", ".join(f"{k} {v:.1f} s" for k, v in a["plan"].get("seconds", {}).items()))
     lines.append(f"peak RSS: flow process {r['peak_rss_mb']:.0f} MB, largest worker {r['peak_rss_worker_mb']:.0f} MB")
     lines += format_profile(r.get("profile") or {}, r["stages"], r.get("cores", 2))
     lines += format_ceiling(r)

@@ -78,6 +78,9 @@ def bench(
     yardstick_docs: Annotated[Optional[int], typer.Option(metavar="K", help=(
         "time the yardstick on a seeded random sample of this many of the documents (default: all; at "
         "100,000 documents all of them take about an hour)"))] = None,
+    add: Annotated[int, typer.Option(metavar="N", help=(
+        "after the reruns, add N new documents and run again (an incremental build: its build time against "
+        "the first, full one)"))] = 100,
     model_sentences: Annotated[Optional[str], typer.Option(metavar="N[,M...]", help="time the SQL models alone on N[,M...] sentences")] = None,
 ) -> int:
     """Benchmark the flow against trafilatura alone: N distinct documents, the flow, a rerun and the
@@ -98,7 +101,7 @@ def bench(
     if templates is None and os.environ.get("COMMITMENTS_TRAFILATURA_EVAL") and kind in ("html", "mixed"):
         templates = Path(os.environ["COMMITMENTS_TRAFILATURA_EVAL"]) / "pages"
     folder = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="commitments-bench-"))
-    result = benchmark.run_benchmark(docs, kind, folder, workers, batch_size, templates, keep, yardstick_docs)
+    result = benchmark.run_benchmark(docs, kind, folder, workers, batch_size, templates, keep, yardstick_docs, add)
     print(f"html templates: {templates if templates else 'generated from the bundled samples'}")
     print(benchmark.format_benchmark(result))
     return 0

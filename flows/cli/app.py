@@ -68,6 +68,9 @@ def run(
     rehash: Annotated[bool, typer.Option(
         "--rehash", help="read every raw file again instead of trusting unchanged stats (size, mtime, ctime, "
                          "inode)")] = False,
+    full_refresh: Annotated[bool, typer.Option(
+        "--full-refresh", help="compute every model for every article, even when the published warehouse was "
+                               "built by the same models (a build is otherwise incremental)")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print only the summary, no progress")] = False,
     verbose: Verbose = False,
 ) -> int:
@@ -90,7 +93,8 @@ def run(
     try:
         with stop_on_signals(settings.warehouse, settings.state_path, settings.raw_dir):
             with prefect_api(), progress.reporting("quiet" if quiet else "auto"):
-                summary = flow(**settings.flow_parameters(), wait_for_lock=wait, rehash=rehash)
+                summary = flow(**settings.flow_parameters(), wait_for_lock=wait, rehash=rehash,
+                               full_refresh=full_refresh)
     except (RunInProgress, ChecksFailed, LexiconError, RawFolderMissing) as exc:
         raise UserError(str(exc)) from None
     except RunStopped as exc:

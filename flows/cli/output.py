@@ -22,6 +22,8 @@ def format_summary(summary: dict) -> str:
     if len(summary["rejects"]) > REJECTS_SHOWN:
         lines.append(f"  ... and {len(summary['rejects']) - REJECTS_SHOWN} more rejected files "
                      '(commitments sql "select * from raw.rejects")')
+    if summary.get("build_plan"):
+        lines.append(summary["build_plan"]["summary"])
     if summary.get("message"):
         lines.append(summary["message"])
     if summary["rows"]:

@@ -48,7 +48,8 @@ def run_section(con: duckdb.DuckDBPyConnection, run_id: str | None) -> dict:
                    for k, v in stage_seconds.items()],
         "stage_seconds": list(stage_seconds.items()),
         "steps": [(name, f"{seconds:.2f}", f"{seconds / step_total:.1%}") for name, seconds in steps],
-        "models": [(m["model"], m["rows"], f'{m["seconds"]:.3f}') for m in model_stats],
+        "models": [(m["model"], m["rows"], f'{m["seconds"]:.3f}', m.get("note", "")) for m in model_stats],
+        "build_plan": (json.loads(run.get("build_plan") or "null") or {}).get("summary", ""),
         "model_seconds": [(m["model"].split("/")[-1], m["seconds"]) for m in model_stats],
     }
 

@@ -214,13 +214,18 @@ def _model_key(node) -> str:
 
 
 def run_dbt(build_path: Path, parse_cache: Path | None = None,
-            on_model: Callable[[int, int, str], None] | None = None) -> list[ModelRun]:
+            on_model: Callable[[int, int, str], None] | None = None, select: list[str] | None = None) -> list[ModelRun]:
     """`dbt run` on a build file (named build.duckdb) that holds the raw and lexicon schemas: every
-    model, in dbt's order. Returns each model's rows and seconds; a failed model raises ModelFailed."""
+    model (or the models named in `select`), in dbt's order. A model left out is read where it is in the
+    file (flows/warehouse/incremental.py puts it there). Returns each model's rows and seconds; a failed
+    model raises ModelFailed."""
     if build_path.name != BUILD_FILE_NAME:
         raise ValueError(f"a build file must be called {BUILD_FILE_NAME}, not {build_path.name}")
     runner = _runner()
-    n_models = sum(1 for n in runner.manifest.nodes.values() if n.resource_type == "model")
+    n_models = len(select) if select is not None else sum(
+        1 for n in runner.manifest.nodes.values() if n.resource_type == "model")
+    if select is not None and not select:
+        return []
     started_nodes: list[str] = []
 
     def progress(event) -> None:
@@ -232,7 +237,7 @@ def run_dbt(build_path: Path, parse_cache: Path | None = None,
     with _DBT_LOCK:
         runner.callbacks = [progress]
         try:
-            result = _invoke(runner, "run", build_path, parse_cache)
+            result = _invoke(runner, "run", build_path, parse_cache, *(["--select", *select] if select else []))
         finally:
             runner.callbacks = []
     failed = [r for r in result.result.results if str(r.status) == "error"]
@@ -251,6 +256,11 @@ def run_dbt(build_path: Path, parse_cache: Path | None = None,
     finally:
         con.close()
     return runs
+
+
+def model_nodes() -> dict[str, object]:
+    """The parsed project's models by name (dbt's manifest nodes: config, tags, depends_on)."""
+    return {n.name: n for n in _runner().manifest.nodes.values() if n.resource_type == "model"}
 
 
 def dbt_test(build_path: Path, select: str = "test_type:data") -> list[DataTestRun]:

@@ -1,0 +1,121 @@
+"""Incremental builds (flows/warehouse/incremental.py): real flow runs in this process, compared row for
+row with a full refresh of the same articles."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import cli
+from flows.warehouse import incremental, models
+from flows.warehouse.raw_layer import build_raw_layer
+from tests.conftest import SAMPLE_FILES, SAMPLE_RAW, copy_published_run
+from tests.helpers import as_article
+
+EDITED = as_article("Chad will send 500 troops to Niger, its defence minister said on Monday.")
+RENAMED = as_article("Japan pledged $20 million in humanitarian aid to Sudan on Tuesday.")
+
+
+def run(raw: Path, warehouse: Path, *options: str) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse), *options])
+    assert code == 0, err.getvalue()
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def first_run(prefect_api_url, tmp_path_factory):
+    """Four samples and two short articles, published by a full build (no warehouse before it)."""
+    raw = tmp_path_factory.mktemp("first") / "raw"
+    raw.mkdir()
+    for name in SAMPLE_FILES[:4]:
+        shutil.copy2(SAMPLE_RAW / name, raw / name)
+    (raw / "edited.txt").write_text(EDITED, encoding="utf-8")
+    (raw / "renamed.txt").write_text(RENAMED, encoding="utf-8")
+    warehouse = raw.parent / "wh" / "commitments.duckdb"
+    out = run(raw, warehouse)
+    return {"raw": raw, "warehouse": warehouse, "out": out}
+
+
+def tables(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table outside `audit` (which describes the run), sorted; int_sentence_parses
+    without from_cache, which says whether the parser or the cache gave a row, not what the row is."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = con.execute("select schema_name, table_name from duckdb_tables() "
+                            "where schema_name <> 'audit' order by all").fetchall()
+        return {f"{schema}.{table}": con.execute(
+                    f"select * exclude (from_cache) from {schema}.{table} order by all" if table == "int_sentence_parses"
+                    else f"select * from {schema}.{table} order by all").fetchall()
+                for schema, table in names}
+    finally:
+        con.close()
+
+
+def test_the_first_build_is_full_and_says_why(first_run):
+    assert "full build: there is no published warehouse to start from" in first_run["out"]
+    con = duckdb.connect(str(first_run["warehouse"]), read_only=True)
+    assert con.execute("select mode, n_new from audit.build_plan").fetchone() == ("full", 6)
+
+
+def test_an_incremental_build_after_adds_edits_renames_and_removals_equals_a_full_refresh(first_run, tmp_path):
+    raw, warehouse = copy_published_run(first_run["raw"], first_run["warehouse"], tmp_path / "incremental")
+    shutil.copy2(SAMPLE_RAW / SAMPLE_FILES[4], raw / SAMPLE_FILES[4])  # a new article
+    (raw / SAMPLE_FILES[0]).unlink()  # a removed one
+    (raw / "edited.txt").write_text(EDITED.replace("500", "700"), encoding="utf-8")  # new text: a new article
+    (raw / "renamed.txt").rename(raw / "renamed-later.txt")  # the same text from another file: changed
+    con = duckdb.connect(str(warehouse), read_only=True)
+    before = dict(con.execute("select source_file, article_id from raw.articles").fetchall())
+    con.close()
+
+    out = run(raw, warehouse)
+
+    assert ("incremental build: 3 articles computed (2 new, 1 changed), 3 carried forward from the published "
+            "build, 2 removed") in out
+    con = duckdb.connect(str(warehouse), read_only=True)
+    changes = dict(con.execute("select article_id, change from audit.build_articles").fetchall())
+    con.close()
+    assert changes[before["renamed.txt"]] == "changed"
+    assert changes[before[SAMPLE_FILES[0]]] == changes[before["edited.txt"]] == "removed"
+    assert [changes[before[name]] for name in SAMPLE_FILES[1:4]] == ["unchanged"] * 3
+
+    refreshed_raw, refreshed = copy_published_run(raw, warehouse, tmp_path / "full")
+    out = run(refreshed_raw, refreshed, "--full-refresh")
+    assert "full build: a full refresh was asked for" in out
+    incremental_rows, full_rows = tables(warehouse), tables(refreshed)
+    assert incremental_rows.keys() == full_rows.keys()
+    assert len(incremental_rows["marts.fct_commitment_mentions"]) > 20
+    for table, rows in full_rows.items():
+        assert incremental_rows[table] == rows, table
+
+
+def test_a_warehouse_built_by_other_models_or_sharing_no_article_gets_a_full_build(first_run, tmp_path):
+    _, published = copy_published_run(first_run["raw"], first_run["warehouse"], tmp_path)
+    state = published.parent / ".commitments.state.duckdb"
+    assert state.is_file()
+    build = tmp_path / "build" / models.BUILD_FILE_NAME
+    build.parent.mkdir()
+    con = duckdb.connect(str(build))
+    models.create_schemas(con)
+    build_raw_layer(con, state)
+
+    plan = incremental.plan_build(con, published, full_refresh=False)
+    assert (plan.mode, plan.unchanged, plan.computed) == ("incremental", 6, 0)
+
+    con.execute("delete from raw.articles")  # no article in common with the published build
+    assert incremental.plan_build(con, published, full_refresh=False).reason == (
+        "no article of the published warehouse is unchanged")
+
+    writer = duckdb.connect(str(published))
+    writer.execute("update audit.build_plan set models_key = 'made by other SQL'")
+    writer.close()
+    plan = incremental.plan_build(con, published, full_refresh=False)
+    assert (plan.mode, plan.reason) == (
+        "full", "the published warehouse was built by other models (SQL, lexicons, dbt or parser)")
+    assert con.execute("select count(*) from audit.build_plan where mode = 'full'").fetchone()[0] == 1
