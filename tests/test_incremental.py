@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -95,7 +97,7 @@ def test_an_incremental_build_after_adds_edits_renames_and_removals_equals_a_ful
         assert incremental_rows[table] == rows, table
 
 
-def test_a_warehouse_built_by_other_models_or_sharing_no_article_gets_a_full_build(first_run, tmp_path):
+def test_a_warehouse_built_by_other_models_locked_or_sharing_no_article_gets_a_full_build(first_run, tmp_path):
     _, published = copy_published_run(first_run["raw"], first_run["warehouse"], tmp_path)
     state = published.parent / ".commitments.state.duckdb"
     assert state.is_file()
@@ -107,6 +109,18 @@ def test_a_warehouse_built_by_other_models_or_sharing_no_article_gets_a_full_bui
 
     plan = incremental.plan_build(con, published, full_refresh=False)
     assert (plan.mode, plan.unchanged, plan.computed) == ("incremental", 6, 0)
+
+    # another process holds the published file open for writing (a duckdb shell opens read-write)
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('open', flush=True); time.sleep(120)", str(published)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        plan = incremental.plan_build(con, published, full_refresh=False)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert plan.mode == "full" and plan.reason.startswith("the published warehouse could not be read (")
 
     con.execute("delete from raw.articles")  # no article in common with the published build
     assert incremental.plan_build(con, published, full_refresh=False).reason == (

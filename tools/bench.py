@@ -403,8 +403,8 @@ def format_benchmark(r: dict) -> str:
     if r.get("added"):
         a = r["added"]
         lines.append(f"{a['docs']} new documents into {r['docs']}: build {a['stages'].get('models', 0):.1f} s "
-                     f"(full build above {r['stages'].get('models', 0):.1f} s), checks {a['stages'].get('checks', 0):.1f} s, "
-                     f"run {a['seconds']:.1f} s; {a['plan']['summary']}; "
+                     f"(full build above {r['stages'].get('models', 0):.1f} s), clean {a['stages'].get('clean', 0):.1f} s, "
+                     f"checks {a['stages'].get('checks', 0):.1f} s, run {a['seconds']:.1f} s; {a['plan']['summary']}; "
                      + ", ".join(f"{k} {v:.1f} s" for k, v in a["plan"].get("seconds", {}).items()))
     lines.append(f"peak RSS: flow process {r['peak_rss_mb']:.0f} MB, largest worker {r['peak_rss_worker_mb']:.0f} MB")
     lines += format_profile(r.get("profile") or {}, r["stages"], r.get("cores", 2))

@@ -56,6 +56,10 @@ class BuildPlan:
                 f"{self.unchanged} carried forward from the published build, {self.removed} removed")
 
 
+class PublishedUnreadable(RuntimeError):
+    """The published warehouse could not be attached (another process holds it open for writing)."""
+
+
 @dataclass(frozen=True)
 class CarriedModel:
     name: str
@@ -121,12 +125,15 @@ def plan_build(con: duckdb.DuckDBPyConnection, published: Path, full_refresh: bo
     """Decide full or incremental for a build whose raw layer is loaded on `con`, and keep the plan (one
     row in audit.build_plan; each article's digest and change in audit.build_articles, whose digests the
     next build compares with)."""
-    key = models_key()
-    plan = _decide(con, published, full_refresh, key)
+    plan = _decide(con, published, full_refresh, models_key())
+    _record(con, plan)
+    return plan
+
+
+def _record(con: duckdb.DuckDBPyConnection, plan: BuildPlan) -> None:
     con.execute("create or replace table audit.build_plan as select ? as mode, ? as reason, ? as models_key, "
                 "? as n_new, ? as n_changed, ? as n_unchanged, ? as n_removed",
-                [plan.mode, plan.reason, key, plan.new, plan.changed, plan.unchanged, plan.removed])
-    return plan
+                [plan.mode, plan.reason, plan.models_key, plan.new, plan.changed, plan.unchanged, plan.removed])
 
 
 def _decide(con: duckdb.DuckDBPyConnection, published: Path, full_refresh: bool, key: str) -> BuildPlan:
@@ -134,7 +141,10 @@ def _decide(con: duckdb.DuckDBPyConnection, published: Path, full_refresh: bool,
         return _full(con, "a full refresh was asked for", key)
     if not published.is_file():
         return _full(con, "there is no published warehouse to start from", key)
-    con.execute(f"attach {sql_string(str(published))} as published (read_only)")
+    try:
+        _attach_published(con, published)
+    except PublishedUnreadable as exc:
+        return _full(con, str(exc), key)
     try:
         try:
             previous_key = con.execute("select models_key from published.audit.build_plan").fetchone()
@@ -161,6 +171,17 @@ def _decide(con: duckdb.DuckDBPyConnection, published: Path, full_refresh: bool,
     if plan.unchanged == 0:
         return _full(con, "no article of the published warehouse is unchanged", key)
     return plan
+
+
+def _attach_published(con: duckdb.DuckDBPyConnection, published: Path) -> None:
+    try:
+        con.execute(f"attach {sql_string(str(published))} as published (read_only)")
+    except duckdb.Error as exc:  # e.g. another process holds it open for writing
+        raise PublishedUnreadable(f"the published warehouse could not be read ({_first_line(exc)})") from exc
+
+
+def _first_line(exc: Exception) -> str:
+    return " ".join(str(exc).strip().splitlines()[:1])[:300]
 
 
 def _full(con: duckdb.DuckDBPyConnection, reason: str, key: str) -> BuildPlan:
@@ -191,7 +212,7 @@ def write_delta(con: duckdb.DuckDBPyConnection, delta_path: Path) -> None:
 
 def carry_forward(con: duckdb.DuckDBPyConnection, published: Path, delta_path: Path) -> dict[str, int]:
     """Each per-article table of the build: the published rows of unchanged articles, then the delta's."""
-    con.execute(f"attach {sql_string(str(published))} as published (read_only)")
+    _attach_published(con, published)
     con.execute(f"attach {sql_string(str(delta_path))} as delta (read_only)")
     unchanged = "select article_id from audit.build_articles where change = 'unchanged'"
     rows = {}
@@ -240,8 +261,13 @@ def build_models(build_path: Path, published: Path, parse_cache: Path | None, fu
     try:
         carried = carry_forward(con, published, delta_path)
         con.execute("checkpoint")
+    except PublishedUnreadable as exc:  # locked since the plan: every model on every article after all
+        plan = _full(con, str(exc), plan.models_key)
+        _record(con, plan)
     finally:
         con.close()
+    if plan.mode == "full":
+        return plan, models.run_dbt(build_path, parse_cache, on_model)
     plan.seconds["carry_forward"] = round(time.perf_counter() - started, 2)
     started = time.perf_counter()
     main_runs = models.run_dbt(build_path, parse_cache, on_model, select=main_models())
