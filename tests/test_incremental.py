@@ -13,11 +13,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import SAMPLE_FILES, SAMPLE_RAW, copy_published_run
 from flows import cli
 from flows.warehouse import incremental, models
 from flows.warehouse.raw_layer import build_raw_layer
-from tests.conftest import SAMPLE_FILES, SAMPLE_RAW, copy_published_run
-from tests.helpers import as_article
+from helpers import as_article
 
 EDITED = as_article("Chad will send 500 troops to Niger, its defence minister said on Monday.")
 RENAMED = as_article("Japan pledged $20 million in humanitarian aid to Sudan on Tuesday.")

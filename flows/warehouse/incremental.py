@@ -283,4 +283,5 @@ def build_models(build_path: Path, published: Path, parse_cache: Path | None, fu
 
 
 def plan_record(plan: BuildPlan) -> dict:
+    """The plan as the run's history keeps it (audit.runs.build_plan), with its one-line summary."""
     return asdict(plan) | {"summary": plan.summary()}

@@ -1,6 +1,7 @@
 """The SQL layer: the dbt project in sql/ (dbt-core with dbt-duckdb), run in this process.
 
-`run_dbt` is the flow's path: `dbt run` builds every model into the build file, `dbt test` runs every
+`run_dbt` is the flow's path: `dbt run` builds every model into the build file (or the models an
+incremental build selects: flows/warehouse/incremental.py), `dbt test` runs every
 data test on it (the suite runs the unit tests), `dbt docs generate` writes the docs page, all with
 dbt's own runner (the project parsed once per process, in the background from `start_loading`). A build
 file is always named `build.duckdb` (in a folder of its own per run), because DuckDB names a file's
