@@ -2,7 +2,7 @@
 
 A build starts from the raw layer of every article (flows/warehouse/raw_layer.py). It is incremental when
 the published warehouse was built by the same models (`models_key`: the dbt project's content, dbt's
-version, the parser's) and the run did not ask for a full refresh:
+version, the parser's and this module's), can be read, and the run did not ask for a full refresh:
 
 1. `plan_build` compares a digest of each article's raw rows (its article row and its sentences) with the
    published build's: new, changed, unchanged and removed articles, kept in `audit.build_articles`.
@@ -14,7 +14,8 @@ version, the parser's) and the run did not ask for a full refresh:
 4. The other models (the list of texts, chunk lists, near duplicates, dimensions, facts) run over all
    articles as in a full build (`main_models`).
 
-A full build (`--full-refresh`, no published warehouse, other models) runs every model on every article;
+A full build (`--full-refresh`, no published warehouse or one that cannot be read, other models, no
+article in common) runs every model on every article;
 tests/test_incremental.py proves that both give the same rows after articles are added, edited and
 removed. Nothing here writes to the published file: it is attached read-only.
 """
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.warehouse import lexicon, models, parse
+from flows.warehouse import models, parse
 from flows.warehouse.db import connect, sql_string
 
 PER_ARTICLE_TAG = "per_article"
