@@ -212,7 +212,8 @@ def write_delta(con: duckdb.DuckDBPyConnection, delta_path: Path) -> None:
 
 
 def carry_forward(con: duckdb.DuckDBPyConnection, published: Path, delta_path: Path) -> dict[str, int]:
-    """Each per-article table of the build: the published rows of unchanged articles, then the delta's."""
+    """Each per-article table of the build: the published rows of unchanged articles, then the delta's.
+    Returns each one's rows by layer/model."""
     _attach_published(con, published)
     con.execute(f"attach {sql_string(str(delta_path))} as delta (read_only)")
     unchanged = "select article_id from audit.build_articles where change = 'unchanged'"
@@ -229,7 +230,7 @@ def carry_forward(con: duckdb.DuckDBPyConnection, published: Path, delta_path: P
                 kept = f"select * from published.{table} where {model.text_key} in ({held})"
                 added = f"select * from delta.{table} where {model.text_key} not in ({held})"
             con.execute(f"create or replace table {table} as {kept} union all by name {added}")
-            rows[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
+            rows[f"{model.schema}/{model.name}"] = con.execute(f"select count(*) from {table}").fetchone()[0]
     finally:
         con.execute("detach delta")
         con.execute("detach published")
@@ -252,21 +253,21 @@ def build_models(build_path: Path, published: Path, parse_cache: Path | None, fu
     finally:
         con.close()
     plan.seconds["plan"] = round(time.perf_counter() - started, 2)
-    if plan.mode == "full":
-        return plan, models.run_dbt(build_path, parse_cache, on_model)
-    started = time.perf_counter()
-    delta_runs = models.run_dbt(delta_path, parse_cache, on_model, select=delta_models())
-    plan.seconds["delta"] = round(time.perf_counter() - started, 2)
-    started = time.perf_counter()
-    con = connect(build_path)
-    try:
-        carried = carry_forward(con, published, delta_path)
-        con.execute("checkpoint")
-    except PublishedUnreadable as exc:  # locked since the plan: every model on every article after all
-        plan = _full(con, str(exc), plan.models_key)
-        _record(con, plan)
-    finally:
-        con.close()
+    if plan.mode == "incremental":
+        started = time.perf_counter()
+        delta_runs = {run.model: run
+                      for run in models.run_dbt(delta_path, parse_cache, on_model, select=delta_models())}
+        plan.seconds["delta"] = round(time.perf_counter() - started, 2)
+        started = time.perf_counter()
+        con = connect(build_path)
+        try:
+            carried = carry_forward(con, published, delta_path)
+            con.execute("checkpoint")
+        except PublishedUnreadable as exc:  # locked since the plan: every model on every article after all
+            plan = _full(con, str(exc), plan.models_key)
+            _record(con, plan)
+        finally:
+            con.close()
     if plan.mode == "full":
         return plan, models.run_dbt(build_path, parse_cache, on_model)
     plan.seconds["carry_forward"] = round(time.perf_counter() - started, 2)
@@ -274,12 +275,11 @@ def build_models(build_path: Path, published: Path, parse_cache: Path | None, fu
     main_runs = models.run_dbt(build_path, parse_cache, on_model, select=main_models())
     plan.seconds["rest"] = round(time.perf_counter() - started, 2)
     delta_path.unlink(missing_ok=True)
-    computed = {run.model.split("/")[1]: run for run in delta_runs}
-    runs = [models.ModelRun(f"{c.schema}/{c.name}", carried[f"{c.schema}.{c.name}"],
-                            computed[c.name].seconds if c.name in computed else 0.0,
-                            f"incremental: {computed[c.name].rows if c.name in computed else 0} rows computed "
-                            f"for {plan.computed} articles, the rest carried forward")
-            for c in carried_models()]
+    # each carried model ran on the delta: its seconds there, its rows now (computed and carried)
+    runs = [models.ModelRun(model, rows, delta_runs[model].seconds,
+                            f"incremental: {delta_runs[model].rows} rows computed for {plan.computed} articles, "
+                            "the rest carried forward")
+            for model, rows in carried.items()]
     return plan, runs + main_runs
 
 
