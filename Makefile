@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/commitments run
 
-## test: the whole test suite (slow property tests included)
+## test: the whole test suite (slow property tests included), one process per core, a test file's
+## tests in one process (their module fixtures are built once)
 test: $(STAMP)
-	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q -p no:cacheprovider
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadfile
 
 clean-warehouse:
 	rm -rf warehouse/*.duckdb warehouse/reports warehouse/.build-* warehouse/state*

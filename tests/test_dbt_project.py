@@ -3,7 +3,11 @@ of the other tests) gives the same rows in every model."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -179,3 +183,43 @@ def test_the_docs_key_follows_the_projects_content_not_its_file_times(tmp_path):
     model = copy / "models" / "marts" / "dim_articles.sql"
     model.write_text(model.read_text() + "\n-- a changed model\n")
     assert docs.project_key(copy) != docs.project_key(SQL_DIR)
+
+
+def _waiting_on_a_lock(pid: int) -> bool:
+    """Whether a process waits on a file lock (Linux lists each waiter in /proc/locks after `->`)."""
+    return any("->" in line.split() and str(pid) in line.split()
+               for line in Path("/proc/locks").read_text().splitlines())
+
+
+def test_a_compile_waits_for_another_process_holding_the_placeholder_instead_of_failing(tmp_path):
+    """Every process of this user parses and compiles against one placeholder file, which DuckDB lets one
+    process at a time open for writing: a second process compiling meanwhile waits for the first one,
+    where before it failed on DuckDB's lock (found when two test processes compiled at once)."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, duckdb\n"
+                               "from flows.warehouse import models\n"
+                               "placeholder = models._placeholder()\n"
+                               "with models._placeholder_lock(placeholder):\n"
+                               "    con = duckdb.connect(str(placeholder))\n"
+                               "    print('holding', flush=True)\n"
+                               "    sys.stdin.readline()\n"
+                               "    con.close()\n"],
+        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        compiler = subprocess.Popen(
+            [sys.executable, "-c", "from flows.warehouse import models\nprint(len(models.compiled_nodes()))"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while compiler.poll() is None and not _waiting_on_a_lock(compiler.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert compiler.poll() is None, f"the compile did not wait for the holder: {compiler.communicate()[1][-2000:]}"
+        holder.stdin.write("release\n")
+        holder.stdin.flush()
+        out, err = compiler.communicate(timeout=120)
+        assert compiler.returncode == 0, err[-2000:]
+        assert int(out.strip().splitlines()[-1]) == len(models.compiled_nodes())
+    finally:
+        holder.kill()
+        holder.wait()

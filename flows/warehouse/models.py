@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import fcntl
 import importlib.util
 import hashlib
 import os
@@ -136,6 +137,17 @@ def _placeholder() -> Path:
     return cache_root() / "placeholder" / BUILD_FILE_NAME
 
 
+@contextlib.contextmanager
+def _placeholder_lock(placeholder: Path) -> Iterator[None]:
+    """One process at a time parses or compiles against the placeholder: DuckDB lets only one process
+    open a file for writing, and every run, command and project of this user shares the cache folder
+    (a second process waits the second or two a compile takes instead of failing on DuckDB's lock)."""
+    placeholder.parent.mkdir(parents=True, exist_ok=True)
+    with open(placeholder.with_name(placeholder.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes, or when the process dies
+        yield
+
+
 def dbt_version() -> str:
     from importlib.metadata import version
 
@@ -151,7 +163,8 @@ def _parse(runner_factory, command: str, project_dir: str, sql_fingerprint: str,
         if saved.is_file() and not ours.exists():
             ours.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(saved, ours)
-    result = _invoke(runner_factory(), command, placeholder, None, *extra)
+    with _placeholder_lock(placeholder):
+        result = _invoke(runner_factory(), command, placeholder, None, *extra)
     with contextlib.suppress(OSError):
         if ours.is_file() and not saved.is_file():
             saved.parent.mkdir(parents=True, exist_ok=True)
