@@ -223,3 +223,29 @@ def test_a_compile_waits_for_another_process_holding_the_placeholder_instead_of_
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_the_dbt_work_folder_of_a_killed_process_is_removed_by_the_next_process(tmp_path):
+    """dbt's target/ and logs/ live in a folder per process, removed at exit; SIGKILL skips that, so the
+    next process removes the folders of processes that no longer run, untouched for an hour (only those)."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    orphan = tmp_path / f"{models.WORK_DIR_PREFIX}{gone.pid}-abc123"
+    (orphan / "target").mkdir(parents=True)
+    (orphan / "target" / "manifest.json").write_text("{}")
+    recent = tmp_path / f"{models.WORK_DIR_PREFIX}{gone.pid}-ghi789"  # e.g. another namespace's process
+    recent.mkdir()
+    hour_ago = time.time() - 3700
+    os.utime(orphan, (hour_ago, hour_ago))
+    living = tmp_path / f"{models.WORK_DIR_PREFIX}{os.getpid()}-def456"
+    living.mkdir()
+    os.utime(living, (hour_ago, hour_ago))
+    other = tmp_path / "commitments-dbt-notapid"
+    other.mkdir()
+    result = subprocess.run([sys.executable, "-c", "from flows.warehouse import models\nprint(models._work_dir())"],
+                            env={**os.environ, "TMPDIR": str(tmp_path)}, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    made = Path(result.stdout.strip())
+    assert made.parent == tmp_path and made.name.startswith(models.WORK_DIR_PREFIX)
+    assert not orphan.exists() and recent.is_dir() and living.is_dir() and other.is_dir()
+    assert not made.exists()  # its own folder went at exit

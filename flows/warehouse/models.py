@@ -97,12 +97,37 @@ def _environment(build_path: Path, parse_cache: Path | None = None):
         "COMMITMENTS_BUILD_MEMORY": BUILD_MEMORY, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
 
 
+WORK_DIR_PREFIX = "commitments-dbt-"
+
+
 @lru_cache(maxsize=1)
 def _work_dir() -> Path:
-    """Where dbt writes its target/ and logs/ in this process (never into sql/); removed at exit."""
-    path = Path(tempfile.mkdtemp(prefix="commitments-dbt-"))
+    """Where dbt writes its target/ and logs/ in this process (never into sql/): named with the process
+    id, removed at exit, and, when the process was killed, by the next process that makes one."""
+    _remove_orphaned_work_dirs()
+    path = Path(tempfile.mkdtemp(prefix=f"{WORK_DIR_PREFIX}{os.getpid()}-"))
     atexit.register(shutil.rmtree, path, True)
     return path
+
+
+def _remove_orphaned_work_dirs(min_age_s: float = 3600) -> None:
+    """Remove the work folders of processes that no longer run (SIGKILL skips atexit), untouched for an
+    hour (a process id names a process of this machine's process namespace only)."""
+    for path in Path(tempfile.gettempdir()).glob(f"{WORK_DIR_PREFIX}*-*"):
+        pid = path.name[len(WORK_DIR_PREFIX):].split("-", 1)[0]
+        with contextlib.suppress(OSError):
+            if pid.isdigit() and not _process_exists(int(pid)) and time.time() - path.stat().st_mtime > min_age_s:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _args(command: str, *extra: str) -> list[str]:
