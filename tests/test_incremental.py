@@ -23,12 +23,13 @@ EDITED = as_article("Chad will send 500 troops to Niger, its defence minister sa
 RENAMED = as_article("Japan pledged $20 million in humanitarian aid to Sudan on Tuesday.")
 
 
-def run(raw: Path, warehouse: Path, *options: str) -> str:
+def run(raw: Path, warehouse: Path, *options: str) -> tuple[str, str]:
+    """stdout (the summary) and stderr (progress lines: stderr is no terminal here)."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = cli.main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse), *options])
     assert code == 0, err.getvalue()
-    return out.getvalue()
+    return out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,7 @@ def first_run(prefect_api_url, tmp_path_factory):
     (raw / "edited.txt").write_text(EDITED, encoding="utf-8")
     (raw / "renamed.txt").write_text(RENAMED, encoding="utf-8")
     warehouse = raw.parent / "wh" / "commitments.duckdb"
-    out = run(raw, warehouse)
+    out, _ = run(raw, warehouse)
     return {"raw": raw, "warehouse": warehouse, "out": out}
 
 
@@ -76,10 +77,14 @@ def test_an_incremental_build_after_adds_edits_renames_and_removals_equals_a_ful
     before = dict(con.execute("select source_file, article_id from raw.articles").fetchall())
     con.close()
 
-    out = run(raw, warehouse)
+    out, err = run(raw, warehouse)
 
     assert ("incremental build: 3 articles computed (2 new, 1 changed), 3 carried forward from the published "
             "build, 2 removed") in out
+    # one count over both dbt invocations: the models run on the delta, then the rest on the build
+    runs = len(incremental.delta_models()) + len(incremental.main_models())
+    assert f"build: built {runs} of {runs} models" in err
+    assert not [line for line in err.splitlines() if line.startswith("build: built ") and f" of {runs} " not in line]
     con = duckdb.connect(str(warehouse), read_only=True)
     changes = dict(con.execute("select article_id, change from audit.build_articles").fetchall())
     con.close()
@@ -88,7 +93,7 @@ def test_an_incremental_build_after_adds_edits_renames_and_removals_equals_a_ful
     assert [changes[before[name]] for name in SAMPLE_FILES[1:4]] == ["unchanged"] * 3
 
     refreshed_raw, refreshed = copy_published_run(raw, warehouse, tmp_path / "full")
-    out = run(refreshed_raw, refreshed, "--full-refresh")
+    out, _ = run(refreshed_raw, refreshed, "--full-refresh")
     assert "full build: a full refresh was asked for" in out
     incremental_rows, full_rows = tables(warehouse), tables(refreshed)
     assert incremental_rows.keys() == full_rows.keys()

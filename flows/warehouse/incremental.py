@@ -255,8 +255,9 @@ def build_models(build_path: Path, published: Path, parse_cache: Path | None, fu
     plan.seconds["plan"] = round(time.perf_counter() - started, 2)
     if plan.mode == "incremental":
         started = time.perf_counter()
-        delta_runs = {run.model: run
-                      for run in models.run_dbt(delta_path, parse_cache, on_model, select=delta_models())}
+        delta, rest = delta_models(), main_models()
+        delta_runs = {run.model: run for run in models.run_dbt(
+            delta_path, parse_cache, _counted(on_model, 0, len(delta) + len(rest)), select=delta)}
         plan.seconds["delta"] = round(time.perf_counter() - started, 2)
         started = time.perf_counter()
         con = connect(build_path)
@@ -272,7 +273,8 @@ def build_models(build_path: Path, published: Path, parse_cache: Path | None, fu
         return plan, models.run_dbt(build_path, parse_cache, on_model)
     plan.seconds["carry_forward"] = round(time.perf_counter() - started, 2)
     started = time.perf_counter()
-    main_runs = models.run_dbt(build_path, parse_cache, on_model, select=main_models())
+    main_runs = models.run_dbt(build_path, parse_cache, _counted(on_model, len(delta), len(delta) + len(rest)),
+                               select=rest)
     plan.seconds["rest"] = round(time.perf_counter() - started, 2)
     delta_path.unlink(missing_ok=True)
     # each carried model ran on the delta: its seconds there, its rows now (computed and carried)
@@ -281,6 +283,13 @@ def build_models(build_path: Path, published: Path, parse_cache: Path | None, fu
                             "the rest carried forward")
             for model, rows in carried.items()]
     return plan, runs + main_runs
+
+
+def _counted(on_model, before: int, total: int):
+    """Progress of one of an incremental build's two dbt invocations as part of one count of model runs."""
+    if on_model is None:
+        return None
+    return lambda done, _n, name: on_model(before + done, total, name)
 
 
 def plan_record(plan: BuildPlan) -> dict:
