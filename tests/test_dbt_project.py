@@ -227,25 +227,30 @@ def test_a_compile_waits_for_another_process_holding_the_placeholder_instead_of_
 
 def test_the_dbt_work_folder_of_a_killed_process_is_removed_by_the_next_process(tmp_path):
     """dbt's target/ and logs/ live in a folder per process, removed at exit; SIGKILL skips that, so the
-    next process removes the folders of processes that no longer run, untouched for an hour (only those)."""
-    gone = subprocess.Popen([sys.executable, "-c", "pass"])
-    gone.wait()
-    orphan = tmp_path / f"{models.WORK_DIR_PREFIX}{gone.pid}-abc123"
-    (orphan / "target").mkdir(parents=True)
-    (orphan / "target" / "manifest.json").write_text("{}")
-    recent = tmp_path / f"{models.WORK_DIR_PREFIX}{gone.pid}-ghi789"  # e.g. another namespace's process
-    recent.mkdir()
-    hour_ago = time.time() - 3700
-    os.utime(orphan, (hour_ago, hour_ago))
-    living = tmp_path / f"{models.WORK_DIR_PREFIX}{os.getpid()}-def456"
-    living.mkdir()
-    os.utime(living, (hour_ago, hour_ago))
-    other = tmp_path / "commitments-dbt-notapid"
-    other.mkdir()
-    result = subprocess.run([sys.executable, "-c", "from flows.warehouse import models\nprint(models._work_dir())"],
-                            env={**os.environ, "TMPDIR": str(tmp_path)}, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    made = Path(result.stdout.strip())
-    assert made.parent == tmp_path and made.name.startswith(models.WORK_DIR_PREFIX)
-    assert not orphan.exists() and recent.is_dir() and living.is_dir() and other.is_dir()
-    assert not made.exists()  # its own folder went at exit
+    next process removes the folders whose process no longer holds their marker's lock (and only those)."""
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    made_by = "from flows.warehouse import models\nprint(models._work_dir(), flush=True)\n"
+    living = subprocess.Popen([sys.executable, "-c", made_by + "import sys\nsys.stdin.readline()"],
+                              env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        alive = Path(living.stdout.readline().strip())
+        killed = subprocess.Popen([sys.executable, "-c", made_by + "import time\ntime.sleep(120)"],
+                                  env=env, stdout=subprocess.PIPE, text=True)
+        orphan = Path(killed.stdout.readline().strip())
+        (orphan / "target").mkdir()
+        killed.kill()
+        killed.wait()
+        being_made = tmp_path / f"{models.WORK_DIR_PREFIX}nomarker"  # no marker yet: left alone
+        being_made.mkdir()
+        assert orphan.is_dir()  # SIGKILL left it
+
+        result = subprocess.run([sys.executable, "-c", made_by], env=env, capture_output=True, text=True,
+                                timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
+        made = Path(result.stdout.strip())
+        assert made.parent == tmp_path and made.name.startswith(models.WORK_DIR_PREFIX)
+        assert not orphan.exists() and alive.is_dir() and being_made.is_dir()
+        assert not made.exists()  # its own folder went at exit
+    finally:
+        living.kill()
+        living.wait()

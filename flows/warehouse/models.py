@@ -98,36 +98,34 @@ def _environment(build_path: Path, parse_cache: Path | None = None):
 
 
 WORK_DIR_PREFIX = "commitments-dbt-"
+WORK_DIR_MARKER = ".in-use"  # flocked by the folder's process for its whole life
+_WORK_DIR_HANDLES: list = []
 
 
 @lru_cache(maxsize=1)
 def _work_dir() -> Path:
-    """Where dbt writes its target/ and logs/ in this process (never into sql/): named with the process
-    id, removed at exit, and, when the process was killed, by the next process that makes one."""
+    """Where dbt writes its target/ and logs/ in this process (never into sql/): removed at exit, and,
+    when the process was killed, by the next process that makes one (the process holds an flock on the
+    folder's marker file while it lives, as the run lock does, and dying releases it)."""
     _remove_orphaned_work_dirs()
-    path = Path(tempfile.mkdtemp(prefix=f"{WORK_DIR_PREFIX}{os.getpid()}-"))
+    path = Path(tempfile.mkdtemp(prefix=WORK_DIR_PREFIX))
+    handle = open(path / WORK_DIR_MARKER, "a")
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    _WORK_DIR_HANDLES.append(handle)
     atexit.register(shutil.rmtree, path, True)
     return path
 
 
-def _remove_orphaned_work_dirs(min_age_s: float = 3600) -> None:
-    """Remove the work folders of processes that no longer run (SIGKILL skips atexit), untouched for an
-    hour (a process id names a process of this machine's process namespace only)."""
-    for path in Path(tempfile.gettempdir()).glob(f"{WORK_DIR_PREFIX}*-*"):
-        pid = path.name[len(WORK_DIR_PREFIX):].split("-", 1)[0]
-        with contextlib.suppress(OSError):
-            if pid.isdigit() and not _process_exists(int(pid)) and time.time() - path.stat().st_mtime > min_age_s:
+def _remove_orphaned_work_dirs() -> None:
+    """Remove the work folders whose marker no process holds (SIGKILL skips atexit; a folder without a
+    marker is being made, or older than markers, and is left)."""
+    for path in Path(tempfile.gettempdir()).glob(f"{WORK_DIR_PREFIX}*"):
+        try:
+            with open(path / WORK_DIR_MARKER) as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 shutil.rmtree(path, ignore_errors=True)
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
+        except OSError:  # no marker, or its process still runs (BlockingIOError)
+            continue
 
 
 def _args(command: str, *extra: str) -> list[str]:
