@@ -27,7 +27,7 @@ from flows.settings import Settings
 from flows.stopping import RunStopped, as_stop, end_children, ignore_ctrl_c_in_worker
 from flows.warehouse import checks as warehouse_checks
 from flows.warehouse import docs as warehouse_docs
-from flows.warehouse import incremental, lexicon, models
+from flows.warehouse import build_plan, incremental, lexicon, models
 from flows.warehouse.db import connect
 from flows.warehouse.publish import publish_file, published_run_id, remove_build, remove_stale_builds
 from flows.warehouse.raw_layer import build_raw_layer
@@ -158,10 +158,11 @@ def clean_in_batches(settings: Settings, run_id: str, plan: dict[str, list[str]]
 
 @task(cache_policy=NO_CACHE)
 def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path, published: Path, full_refresh: bool) -> dict:
-    """Build a new warehouse file: raw layer and lexicon, then `dbt run` of every model, or of the
-    per-article ones for new and changed articles only (flows/warehouse/incremental.py)."""
+    """Build a new warehouse file (empty, or a copy of the published one): raw layer and lexicon, then
+    `dbt run` of every model, or of the per-article ones for new and changed articles only
+    (flows/warehouse/incremental.py)."""
     seeds = lexicon.read_seeds(sql_dir / "seeds")
-    build_path.parent.mkdir(parents=True, exist_ok=True)
+    full_reason = build_plan.start_build(build_path, published, full_refresh)  # None: a copy of the published
     con = connect(build_path)
     try:
         models.create_schemas(con)
@@ -172,7 +173,7 @@ def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path, published
     finally:
         con.close()
     # dbt opens and closes the file itself (the parse cache is in the state file); the plan is logged
-    plan, model_runs = incremental.build_models(build_path, published, state_path, full_refresh,
+    plan, model_runs = incremental.build_models(build_path, full_reason, state_path,
                                                 functools.partial(progress.advance, "build"))
     get_run_logger().info(plan.summary())
     con = connect(build_path)
@@ -184,7 +185,7 @@ def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path, published
         con.execute("checkpoint")
     finally:
         con.close()
-    return {"raw": raw_counts, "models": [asdict(m) for m in model_runs], "plan": incremental.plan_record(plan),
+    return {"raw": raw_counts, "models": [asdict(m) for m in model_runs], "plan": build_plan.plan_record(plan),
             "articles": articles, "non_english": non_english, "rejects": rejects}
 
 

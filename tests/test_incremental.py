@@ -1,5 +1,5 @@
-"""Incremental builds (flows/warehouse/incremental.py): real flow runs in this process, compared row for
-row with a full refresh of the same articles."""
+"""Incremental builds (flows/warehouse/build_plan.py, flows/warehouse/incremental.py): real flow runs in
+this process, compared row for row with a full refresh of the same articles."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 
 from conftest import SAMPLE_FILES, SAMPLE_RAW, copy_published_run
 from flows import cli
-from flows.warehouse import incremental, models
+from flows.warehouse import build_plan, incremental, models
 from flows.warehouse.raw_layer import build_raw_layer
 from helpers import as_article
 
@@ -67,7 +67,8 @@ def test_the_first_build_is_full_and_says_why(first_run):
     assert con.execute("select mode, n_new from audit.build_plan").fetchone() == ("full", 6)
 
 
-def test_an_incremental_build_after_adds_edits_renames_and_removals_equals_a_full_refresh(first_run, tmp_path):
+def test_incremental_builds_after_adds_edits_renames_and_removals_equal_a_full_refresh_twice_in_a_row(
+        first_run, tmp_path):
     raw, warehouse = copy_published_run(first_run["raw"], first_run["warehouse"], tmp_path / "incremental")
     shutil.copy2(SAMPLE_RAW / SAMPLE_FILES[4], raw / SAMPLE_FILES[4])  # a new article
     (raw / SAMPLE_FILES[0]).unlink()  # a removed one
@@ -92,6 +93,13 @@ def test_an_incremental_build_after_adds_edits_renames_and_removals_equals_a_ful
     assert changes[before[SAMPLE_FILES[0]]] == changes[before["edited.txt"]] == "removed"
     assert [changes[before[name]] for name in SAMPLE_FILES[1:4]] == ["unchanged"] * 3
 
+    # the second build starts from a copy of the first incremental one: what it carries must hold too
+    shutil.copy2(SAMPLE_RAW / SAMPLE_FILES[0], raw / SAMPLE_FILES[0])  # back again
+    (raw / SAMPLE_FILES[1]).unlink()
+    out, _ = run(raw, warehouse)
+    assert ("incremental build: 1 article computed (1 new, 0 changed), 5 carried forward from the published "
+            "build, 1 removed") in out
+
     refreshed_raw, refreshed = copy_published_run(raw, warehouse, tmp_path / "full")
     out, _ = run(refreshed_raw, refreshed, "--full-refresh")
     assert "full build: a full refresh was asked for" in out
@@ -102,18 +110,33 @@ def test_an_incremental_build_after_adds_edits_renames_and_removals_equals_a_ful
         assert incremental_rows[table] == rows, table
 
 
-def test_a_warehouse_built_by_other_models_locked_or_sharing_no_article_gets_a_full_build(first_run, tmp_path):
+def start(published: Path, state: Path, build: Path, full_refresh: bool = False) -> tuple[str | None, object]:
+    """What `start_build` says, and a connection to the build with its raw layer loaded."""
+    build.unlink(missing_ok=True)
+    reason = build_plan.start_build(build, published, full_refresh)
+    con = duckdb.connect(str(build))
+    models.create_schemas(con)
+    build_raw_layer(con, state)
+    return reason, con
+
+
+def test_a_build_starts_as_a_copy_of_the_published_file_unless_a_full_build_is_due(first_run, tmp_path):
     _, published = copy_published_run(first_run["raw"], first_run["warehouse"], tmp_path)
     state = published.parent / ".commitments.state.duckdb"
     assert state.is_file()
     build = tmp_path / "build" / models.BUILD_FILE_NAME
-    build.parent.mkdir()
-    con = duckdb.connect(str(build))
-    models.create_schemas(con)
-    build_raw_layer(con, state)
 
-    plan = incremental.plan_build(con, published, full_refresh=False)
+    reason, con = start(published, state, build)
+    assert reason is None
+    assert con.execute("select count(*) from marts.fct_commitment_mentions").fetchone()[0] > 0  # copied
+    plan = build_plan.plan_build(con, reason)
     assert (plan.mode, plan.unchanged, plan.computed) == ("incremental", 6, 0)
+    con.close()
+
+    reason, con = start(published, state, build, full_refresh=True)
+    assert reason == "a full refresh was asked for"
+    assert con.execute("select count(*) from duckdb_tables() where schema_name = 'marts'").fetchone()[0] == 0
+    con.close()
 
     # another process holds the published file open for writing (a duckdb shell opens read-write)
     holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
@@ -121,20 +144,39 @@ def test_a_warehouse_built_by_other_models_locked_or_sharing_no_article_gets_a_f
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "open"
-        plan = incremental.plan_build(con, published, full_refresh=False)
+        reason = build_plan.start_build(build, published, full_refresh=False)
     finally:
         holder.kill()
         holder.wait()
-    assert plan.mode == "full" and plan.reason.startswith("the published warehouse could not be read (")
+    assert reason.startswith("the published warehouse could not be read (")
+    wal = published.with_name(published.name + ".wal")  # a writer that did not finish: the file alone is not the data
+    wal.write_bytes(b"")
+    assert build_plan.start_build(build, published, full_refresh=False).startswith(
+        "the published warehouse has a write-ahead log beside it")
+    wal.unlink()
 
-    con.execute("delete from raw.articles")  # no article in common with the published build
-    assert incremental.plan_build(con, published, full_refresh=False).reason == (
-        "no article of the published warehouse is unchanged")
+    # no article in common with the published build: the copy's models are dropped, every model runs
+    reason, con = start(published, state, build)
+    con.execute("delete from raw.articles")
+    plan = build_plan.plan_build(con, reason)
+    assert (plan.mode, plan.reason) == ("full", "no article of the published warehouse is unchanged")
+    assert con.execute("select count(*) from duckdb_tables() where schema_name in ('staging', 'intermediate', "
+                       "'marts')").fetchone()[0] == 0
+    assert con.execute("select count(*) from audit.build_plan where mode = 'full'").fetchone()[0] == 1
+    con.close()
+
+    # mostly free space (a large table written and dropped): a full build writes the file anew
+    writer = duckdb.connect(str(published))
+    writer.execute("create table audit.scratch as select repeat(range::varchar, 50) as x from range(400000)")
+    writer.execute("checkpoint")
+    writer.execute("drop table audit.scratch")
+    writer.execute("checkpoint")
+    writer.close()
+    reason = build_plan.start_build(build, published, full_refresh=False)
+    assert reason.endswith("of the published file is free space left by earlier builds (a full build writes it anew)")
 
     writer = duckdb.connect(str(published))
     writer.execute("update audit.build_plan set models_key = 'made by other SQL'")
     writer.close()
-    plan = incremental.plan_build(con, published, full_refresh=False)
-    assert (plan.mode, plan.reason) == (
-        "full", "the published warehouse was built by other models (SQL, lexicons, dbt or parser)")
-    assert con.execute("select count(*) from audit.build_plan where mode = 'full'").fetchone()[0] == 1
+    assert build_plan.start_build(build, published, full_refresh=False) == (
+        "the published warehouse was built by other models (SQL, lexicons, dbt or parser)")
