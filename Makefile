@@ -20,7 +20,7 @@ run: $(STAMP)
 ## test: the whole test suite (slow property tests included), one process per core, a test file's
 ## tests in one process (their module fixtures are built once)
 test: $(STAMP)
-	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadfile
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadfile --no-loadscope-reorder
 
 clean-warehouse:
 	rm -rf warehouse/*.duckdb warehouse/reports warehouse/.build-* warehouse/state*
