@@ -104,7 +104,8 @@ def carry_forward(con: duckdb.DuckDBPyConnection, delta_path: Path) -> dict[str,
             else:
                 # the texts unchanged articles hold (their rows in the source table are the published ones)
                 con.execute(f"create or replace temp table held as select distinct {model.text_key} as key "
-                            f"from {model.schema}.{model.text_key_source} where article_id in ({unchanged})")
+                            f"from {model.schema}.{model.text_key_source} "
+                            f"where article_id in ({unchanged}) and {model.text_key} is not null")
                 con.execute(f"delete from {table} where {model.text_key} not in (select key from temp.held)")
                 con.execute(f"insert into {table} by name select * from delta.{table} "
                             f"where {model.text_key} not in (select key from temp.held)")
