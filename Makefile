@@ -18,7 +18,7 @@ run: $(STAMP)
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/commitments run
 
 ## test: the whole test suite (slow property tests included), one process per core, a test file's
-## tests in one process (their module fixtures are built once)
+## tests in one process (their module fixtures are built once), the longest files first (tests/conftest.py)
 test: $(STAMP)
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadfile --no-loadscope-reorder
 

@@ -16,6 +16,7 @@ import pytest
 from conftest import SAMPLE_FILES, SAMPLE_RAW, copy_published_run
 from flows import cli
 from flows.warehouse import build_plan, incremental, models
+from flows.warehouse.db import wal_path
 from flows.warehouse.raw_layer import build_raw_layer
 from helpers import as_article
 
@@ -136,6 +137,7 @@ def test_a_build_starts_as_a_copy_of_the_published_file_unless_a_full_build_is_d
     reason, con = start(published, state, build, full_refresh=True)
     assert reason == "a full refresh was asked for"
     assert con.execute("select count(*) from duckdb_tables() where schema_name = 'marts'").fetchone()[0] == 0
+    assert build_plan.plan_build(con, reason).mode == "full"
     con.close()
 
     # another process holds the published file open for writing (a duckdb shell opens read-write)
@@ -149,7 +151,7 @@ def test_a_build_starts_as_a_copy_of_the_published_file_unless_a_full_build_is_d
         holder.kill()
         holder.wait()
     assert reason.startswith("the published warehouse could not be read (")
-    wal = published.with_name(published.name + ".wal")  # a writer that did not finish: the file alone is not the data
+    wal = wal_path(published)  # a writer that did not finish: the file alone is not the data
     wal.write_bytes(b"")
     assert build_plan.start_build(build, published, full_refresh=False).startswith(
         "the published warehouse has a write-ahead log beside it")

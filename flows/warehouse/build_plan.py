@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from flows.warehouse import models, parse
-from flows.warehouse.db import connect
+from flows.warehouse.db import connect, wal_path
 
 # deleted rows and replaced tables leave free blocks in a file that is copied run after run; DuckDB
 # reuses them, and a build whose published file is more than this share free starts empty instead
@@ -85,7 +85,7 @@ def start_build(build_path: Path, published: Path, full_refresh: bool) -> str | 
         return "a full refresh was asked for"
     if not published.is_file():
         return "there is no published warehouse to start from"
-    if published.with_name(published.name + ".wal").exists():
+    if wal_path(published).exists():
         return ("the published warehouse has a write-ahead log beside it (a process wrote to it outside a run "
                 "and did not finish)")
     try:

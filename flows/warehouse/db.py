@@ -18,6 +18,11 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
 
 
+def wal_path(path: Path) -> Path:
+    """DuckDB's write-ahead log of a database file: changes not yet checkpointed into the file itself."""
+    return path.with_name(path.name + ".wal")
+
+
 def sql_string(value: str) -> str:
     """A SQL string literal (for statements that take no parameters, such as ATTACH and COPY)."""
     return "'" + value.replace("'", "''") + "'"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.warehouse.db import connect
+from flows.warehouse.db import connect, wal_path
 
 
 class RunInProgress(RuntimeError):
@@ -65,8 +65,7 @@ def publish_file(build_path: Path, warehouse: Path) -> None:
 
     Readers that opened the old file keep reading it; new readers see the new one; nobody sees a mix.
     """
-    wal = build_path.with_name(build_path.name + ".wal")
-    if wal.exists():
+    if wal_path(build_path).exists():
         raise RuntimeError(f"build file {build_path.name} still has a write-ahead log; not publishing")
     with open(build_path, "rb") as handle:
         os.fsync(handle.fileno())
