@@ -30,7 +30,6 @@ from flows.warehouse import docs as warehouse_docs
 from flows.warehouse import build_plan, incremental, lexicon, models
 from flows.warehouse.db import connect
 from flows.warehouse.publish import publish_file, published_run_id, remove_build, remove_stale_builds
-from flows.warehouse.raw_layer import build_raw_layer
 
 
 def _report():
@@ -161,20 +160,9 @@ def build_warehouse(build_path: Path, state_path: Path, sql_dir: Path, published
     """Build a new warehouse file (empty, or a copy of the published one): raw layer and lexicon, then
     `dbt run` of every model, or of the per-article ones for new and changed articles only
     (flows/warehouse/incremental.py)."""
-    seeds = lexicon.read_seeds(sql_dir / "seeds")
-    full_reason = build_plan.start_build(build_path, published, full_refresh)  # None: a copy of the published
-    con = connect(build_path)
-    try:
-        models.create_schemas(con)
-        raw_counts = build_raw_layer(con, state_path)
-        lexicon.load_seeds(con, seeds)
-        models.start_parser_loading(con)
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    # dbt opens and closes the file itself (the parse cache is in the state file); the plan is logged
-    plan, model_runs = incremental.build_models(build_path, full_reason, state_path,
-                                                functools.partial(progress.advance, "build"))
+    raw_counts, plan, model_runs = incremental.build_models(
+        build_path, state_path, published, full_refresh, lexicon.read_seeds(sql_dir / "seeds"),
+        functools.partial(progress.advance, "build"))
     get_run_logger().info(plan.summary())
     con = connect(build_path)
     try:

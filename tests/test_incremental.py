@@ -75,13 +75,15 @@ def test_incremental_builds_after_adds_edits_renames_and_removals_equal_a_full_r
     (raw / SAMPLE_FILES[0]).unlink()  # a removed one
     (raw / "edited.txt").write_text(EDITED.replace("500", "700"), encoding="utf-8")  # new text: a new article
     (raw / "renamed.txt").rename(raw / "renamed-later.txt")  # the same text from another file: changed
+    duplicate = raw / f"zz-copy-of-{SAMPLE_FILES[3]}"  # a second file with an article's text: its rows changed
+    shutil.copy2(raw / SAMPLE_FILES[3], duplicate)
     con = duckdb.connect(str(warehouse), read_only=True)
     before = dict(con.execute("select source_file, article_id from raw.articles").fetchall())
     con.close()
 
     out, err = run(raw, warehouse)
 
-    assert ("incremental build: 3 articles computed (2 new, 1 changed), 3 carried forward from the published "
+    assert ("incremental build: 4 articles computed (2 new, 2 changed), 2 carried forward from the published "
             "build, 2 removed") in out
     # one count over both dbt invocations: the models run on the delta, then the rest on the build
     runs = len(incremental.delta_models()) + len(incremental.main_models())
@@ -89,16 +91,21 @@ def test_incremental_builds_after_adds_edits_renames_and_removals_equal_a_full_r
     assert not [line for line in err.splitlines() if line.startswith("build: built ") and f" of {runs} " not in line]
     con = duckdb.connect(str(warehouse), read_only=True)
     changes = dict(con.execute("select article_id, change from audit.build_articles").fetchall())
-    con.close()
     assert changes[before["renamed.txt"]] == "changed"
     assert changes[before[SAMPLE_FILES[0]]] == changes[before["edited.txt"]] == "removed"
-    assert [changes[before[name]] for name in SAMPLE_FILES[1:4]] == ["unchanged"] * 3
+    assert [changes[before[name]] for name in SAMPLE_FILES[1:4]] == ["unchanged", "unchanged", "changed"]
+    assert con.execute("select count(*) from raw.articles where article_id = ?",
+                       [before[SAMPLE_FILES[3]]]).fetchone()[0] == 2
+    # one digest per article, however many files hold it
+    assert con.execute("select count(*) = count(distinct article_id) from audit.build_articles").fetchone()[0]
+    con.close()
 
     # the second build starts from a copy of the first incremental one: what it carries must hold too
     shutil.copy2(SAMPLE_RAW / SAMPLE_FILES[0], raw / SAMPLE_FILES[0])  # back again
     (raw / SAMPLE_FILES[1]).unlink()
+    (raw / SAMPLE_FILES[3]).unlink()  # its copy in the other file stays: changed
     out, _ = run(raw, warehouse)
-    assert ("incremental build: 1 article computed (1 new, 0 changed), 5 carried forward from the published "
+    assert ("incremental build: 2 articles computed (1 new, 1 changed), 4 carried forward from the published "
             "build, 1 removed") in out
 
     refreshed_raw, refreshed = copy_published_run(raw, warehouse, tmp_path / "full")
@@ -117,7 +124,7 @@ def start(published: Path, state: Path, build: Path, full_refresh: bool = False)
     reason = build_plan.start_build(build, published, full_refresh)
     con = duckdb.connect(str(build))
     models.create_schemas(con)
-    build_raw_layer(con, state)
+    build_raw_layer(con, state, on_copy=reason is None)
     return reason, con
 
 
@@ -130,6 +137,8 @@ def test_a_build_starts_as_a_copy_of_the_published_file_unless_a_full_build_is_d
     reason, con = start(published, state, build)
     assert reason is None
     assert con.execute("select count(*) from marts.fct_commitment_mentions").fetchone()[0] > 0  # copied
+    # nothing was cleaned since: the copy's raw layer is kept as it is, no article's digest computed again
+    assert con.execute("select count(*) from audit.raw_changes").fetchone()[0] == 0
     plan = build_plan.plan_build(con, reason)
     assert (plan.mode, plan.unchanged, plan.computed) == ("incremental", 6, 0)
     con.close()
@@ -157,9 +166,17 @@ def test_a_build_starts_as_a_copy_of_the_published_file_unless_a_full_build_is_d
         "the published warehouse has a write-ahead log beside it")
     wal.unlink()
 
-    # no article in common with the published build: the copy's models are dropped, every model runs
-    reason, con = start(published, state, build)
-    con.execute("delete from raw.articles")
+    # no article in common with the published build (every raw file gone): the copy's models are dropped,
+    # every model runs
+    emptied = tmp_path / "emptied" / state.name
+    emptied.parent.mkdir()
+    shutil.copy2(state, emptied)
+    with duckdb.connect(str(emptied)) as writer:
+        writer.execute("delete from inventory")
+    reason, con = start(published, emptied, build)
+    assert reason is None
+    assert con.execute("select count(*) from raw.articles").fetchone()[0] == 0
+    assert con.execute("select count(*) from raw.sentences").fetchone()[0] == 0
     plan = build_plan.plan_build(con, reason)
     assert (plan.mode, plan.reason) == ("full", "no article of the published warehouse is unchanged")
     assert con.execute("select count(*) from duckdb_tables() where schema_name in ('staging', 'intermediate', "

@@ -6,8 +6,9 @@ version, the parser's and the incremental build's code), can be read, has no wri
 is not mostly free space, and the run did not ask for a full refresh. The file is copied while a
 read-only connection to it keeps writers out. Otherwise the build starts empty and is full, and says why.
 
-`plan_build` then compares a digest of each article's raw rows (its article row and its sentences) with
-the previous build's (the copy's `audit.build_articles`): new, changed, unchanged and removed articles,
+`plan_build` then compares a digest of each article's raw rows (its article rows and its sentences) with
+the previous build's (the copy's `audit.build_articles`; computed only for the articles whose raw rows the
+raw layer touched, flows/warehouse/raw_layer.py): new, changed, unchanged and removed articles,
 kept in `audit.build_articles`; with no article unchanged, the copy's models are dropped and the build
 is full. Nothing here writes to the published file.
 """
@@ -54,26 +55,32 @@ class BuildPlan:
 
 def models_key() -> str:
     """What the per-article rows depend on besides the articles: the project's files, dbt's version, the
-    parser, and the planning and incremental code (a carried row is only valid under the models and the
-    plan that made it)."""
+    parser, and the planning, incremental and raw layer code (a carried row is only valid under the models
+    and the plan that made it, a raw row updated in place under the raw layer that wrote it)."""
     from flows.warehouse.docs import project_key
 
     parser = f"{' '.join(parse.MODEL_PACKAGES)} {parse.MODEL_VERSION}"
     digest = hashlib.sha256(f"{project_key()}\0{parser}\0".encode())
-    for module in ("build_plan.py", "incremental.py"):
+    for module in ("build_plan.py", "incremental.py", "raw_layer.py"):
         digest.update(Path(__file__).with_name(module).read_bytes())
     return digest.hexdigest()[:16]
 
 
-DIGESTS = """
-    select articles.article_id,
-           md5(cast(articles as varchar) || coalesce(sentences.digest, '')) as digest
-    from raw.articles as articles
+def digests(where: str = "") -> str:
+    """Each article id's digest of its raw rows (every copy of it, in one order) and its sentences: what
+    the per-article models read. `where`: a filter on article_id for both tables."""
+    return f"""
+    select article_id, md5(articles.digest || coalesce(sentences.digest, '')) as digest
+    from (
+        select article_id, string_agg(row_digest, ',' order by row_digest) as digest
+        from (select article_id, md5(cast(articles as varchar)) as row_digest from raw.articles as articles {where})
+        group by article_id
+    ) as articles
     left join (
         select article_id, md5(string_agg(paragraph_no || ':' || sentence_no || ':' || sentence, chr(10)
                                           order by sentence_no, paragraph_no)) as digest
-        from raw.sentences group by article_id
-    ) as sentences using (article_id)"""  # each article's raw row and sentences: what the per-article models read
+        from raw.sentences {where} group by article_id
+    ) as sentences using (article_id)"""
 
 
 def start_build(build_path: Path, published: Path, full_refresh: bool) -> str | None:
@@ -128,19 +135,32 @@ def _record(con: duckdb.DuckDBPyConnection, plan: BuildPlan) -> None:
 
 
 def _compare(con: duckdb.DuckDBPyConnection, key: str) -> BuildPlan:
-    """Each article's change since the build the file is a copy of (its audit.build_articles)."""
+    """Each article's change since the build the file is a copy of (its audit.build_articles). Digests are
+    computed for the articles whose raw rows the raw layer touched (audit.raw_changes) and kept for the
+    others; if the kept ones are not exactly the rest of the raw layer's articles, all are computed."""
     con.execute("create or replace temp table previous_articles as select article_id, digest "
                 "from audit.build_articles where change <> 'removed'")
-    con.execute(f"""
+    touched = "where article_id in (select article_id from audit.raw_changes)"
+    con.execute(f"""create or replace temp table current_articles as
+        {digests(touched)}
+        union all
+        select article_id, digest from temp.previous_articles
+        where article_id not in (select article_id from audit.raw_changes)""")
+    if con.execute("select (select count(*) from temp.current_articles) <> "
+                   "(select count(distinct article_id) from raw.articles) or exists (select article_id from "
+                   "temp.current_articles except select article_id from raw.articles)").fetchone()[0]:
+        con.execute(f"create or replace temp table current_articles as {digests()}")
+    con.execute("""
         create or replace table audit.build_articles as
         select coalesce(now.article_id, before.article_id) as article_id, now.digest,
                case when before.article_id is null then 'new'
                     when now.article_id is null then 'removed'
                     when now.digest <> before.digest then 'changed'
                     else 'unchanged' end as change
-        from ({DIGESTS}) as now
+        from temp.current_articles as now
         full join temp.previous_articles as before using (article_id)""")
     con.execute("drop table temp.previous_articles")
+    con.execute("drop table temp.current_articles")
     counts = dict(con.execute("select change, count(*) from audit.build_articles group by change").fetchall())
     plan = BuildPlan("incremental", "the published warehouse was built by the same models", key,
                      counts.get("new", 0), counts.get("changed", 0), counts.get("unchanged", 0), counts.get("removed", 0))
@@ -164,8 +184,8 @@ def _first_line(exc: Exception) -> str:
 
 def _full(con: duckdb.DuckDBPyConnection, reason: str, key: str) -> BuildPlan:
     con.execute(f"create or replace table audit.build_articles as select article_id, digest, 'new' as change "
-                f"from ({DIGESTS})")
-    n = con.execute("select count(*) from raw.articles").fetchone()[0]
+                f"from ({digests()})")
+    n = con.execute("select count(*) from audit.build_articles").fetchone()[0]
     return BuildPlan("full", reason, key, new=n)
 
 

@@ -23,9 +23,10 @@ from pathlib import Path
 
 import duckdb
 
-from flows.warehouse import models
-from flows.warehouse.build_plan import BuildPlan, plan_build
+from flows.warehouse import lexicon, models
+from flows.warehouse.build_plan import BuildPlan, plan_build, start_build
 from flows.warehouse.db import connect, sql_string
+from flows.warehouse.raw_layer import build_raw_layer
 
 PER_ARTICLE_TAG = "per_article"
 
@@ -116,11 +117,24 @@ def carry_forward(con: duckdb.DuckDBPyConnection, delta_path: Path) -> dict[str,
     return rows
 
 
-def build_models(build_path: Path, full_reason: str | None, parse_cache: Path | None,
-                 on_model=None) -> tuple[BuildPlan, list[models.ModelRun]]:
-    """Plan the build (its raw layer and lexicon are in `build_path`; `full_reason` is what `start_build`
-    said), then run the models: every model, or the per-article ones on the delta, the carry-forward, and
-    the rest on the build."""
+def build_models(build_path: Path, state_path: Path, published: Path, full_refresh: bool, seeds: dict,
+                 on_model=None) -> tuple[dict[str, int], BuildPlan, list[models.ModelRun]]:
+    """Start the build file (a copy of the published warehouse, or empty), bring its raw layer and lexicon
+    to this run's, plan the build, then run the models: every model, or the per-article ones on the delta,
+    the carry-forward, and the rest on the build. The parse cache is in the state file; dbt opens and
+    closes the build file itself. Returns the raw layer's row counts, the plan and the model runs."""
+    started = time.perf_counter()
+    full_reason = start_build(build_path, published, full_refresh)  # None: a copy of the published file
+    con = connect(build_path)
+    try:
+        models.create_schemas(con)
+        raw_counts = build_raw_layer(con, state_path, on_copy=full_reason is None)
+        lexicon.load_seeds(con, seeds)
+        models.start_parser_loading(con)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    start_seconds = round(time.perf_counter() - started, 2)
     started = time.perf_counter()
     con = connect(build_path)
     try:
@@ -131,13 +145,14 @@ def build_models(build_path: Path, full_reason: str | None, parse_cache: Path | 
         con.execute("checkpoint")
     finally:
         con.close()
+    plan.seconds["start and raw layer"] = start_seconds
     plan.seconds["plan"] = round(time.perf_counter() - started, 2)
     if plan.mode == "full":
-        return plan, models.run_dbt(build_path, parse_cache, on_model)
+        return raw_counts, plan, models.run_dbt(build_path, state_path, on_model)
     started = time.perf_counter()
     delta, rest = delta_models(), main_models()
     delta_runs = {run.model: run for run in models.run_dbt(
-        delta_path, parse_cache, _counted(on_model, 0, len(delta) + len(rest)), select=delta)}
+        delta_path, state_path, _counted(on_model, 0, len(delta) + len(rest)), select=delta)}
     plan.seconds["delta"] = round(time.perf_counter() - started, 2)
     started = time.perf_counter()
     con = connect(build_path)
@@ -148,7 +163,7 @@ def build_models(build_path: Path, full_reason: str | None, parse_cache: Path | 
         con.close()
     plan.seconds["carry_forward"] = round(time.perf_counter() - started, 2)
     started = time.perf_counter()
-    main_runs = models.run_dbt(build_path, parse_cache, _counted(on_model, len(delta), len(delta) + len(rest)),
+    main_runs = models.run_dbt(build_path, state_path, _counted(on_model, len(delta), len(delta) + len(rest)),
                                select=rest)
     plan.seconds["rest"] = round(time.perf_counter() - started, 2)
     delta_path.unlink(missing_ok=True)
@@ -157,7 +172,7 @@ def build_models(build_path: Path, full_reason: str | None, parse_cache: Path | 
                             f"incremental: {delta_runs[model].rows} rows computed for {plan.computed} articles, "
                             "the rest carried forward")
             for model, rows in carried.items()]
-    return plan, runs + main_runs
+    return raw_counts, plan, runs + main_runs
 
 
 def _counted(on_model, before: int, total: int):

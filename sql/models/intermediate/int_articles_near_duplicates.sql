@@ -6,23 +6,16 @@
 -- earlier article (earlier by publication date, then by source file). Each sentence is traced to the
 -- first article that holds it (a group-by, not a join of every pair), so a wire story republished by
 -- any number of publishers folds into its original, and a formula sentence shared by many unrelated
--- articles ("Sign up for our newsletter") is one sentence of each, never half of one.
+-- articles ("Sign up for our newsletter") is one sentence of each, never half of one. Sentences are
+-- compared by int_article_sentence_hashes (without case and punctuation, computed per article).
 with
 
-stg_sentences as (
-    select * from {{ ref('stg_sentences') }}
+sentence_hashes as (
+    select * from {{ ref('int_article_sentence_hashes') }}
 ),
 
 stg_articles as (
     select * from {{ ref('stg_articles') }}
-),
-
-sentence_hashes as (
-    select distinct
-        article_id,
-        md5(trim(regexp_replace(sentence_lc, '[^[:alnum:]]+', ' ', 'g'))) as sentence_hash
-    from stg_sentences
-    where length(sentence) >= 40
 ),
 
 article_order as (
