@@ -152,7 +152,8 @@ def build_models(build_path: Path, state_path: Path, published: Path, full_refre
     started = time.perf_counter()
     delta, rest = delta_models(), main_models()
     delta_runs = {run.model: run for run in models.run_dbt(
-        delta_path, state_path, _counted(on_model, 0, len(delta) + len(rest)), select=delta)}
+        delta_path, state_path, _counted(on_model, 0, len(delta) + len(rest)), select=delta,
+        threads=models.INCREMENTAL_THREADS)}
     plan.seconds["delta"] = round(time.perf_counter() - started, 2)
     started = time.perf_counter()
     con = connect(build_path)
@@ -164,7 +165,7 @@ def build_models(build_path: Path, state_path: Path, published: Path, full_refre
     plan.seconds["carry_forward"] = round(time.perf_counter() - started, 2)
     started = time.perf_counter()
     main_runs = models.run_dbt(build_path, state_path, _counted(on_model, len(delta), len(delta) + len(rest)),
-                               select=rest)
+                               select=rest, threads=models.INCREMENTAL_THREADS)
     plan.seconds["rest"] = round(time.perf_counter() - started, 2)
     delta_path.unlink(missing_ok=True)
     # each carried model ran on the delta: its seconds there, its rows now (computed and carried)

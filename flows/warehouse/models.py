@@ -41,6 +41,10 @@ from flows.warehouse import parse
 SCHEMAS = ["raw", "lexicon", "staging", "intermediate", "marts", "audit"]
 BUILD_FILE_NAME = "build.duckdb"  # see the module's docstring
 BUILD_MEMORY = "768MB"  # flows/warehouse/db.py: the same cap as every file the flow opens
+# dbt runs one model at a time in a full build (its large models already use both cores, and share one
+# memory cap), two at a time in an incremental build's two invocations and in `dbt test`, where most
+# nodes are small and dbt's own work per node is much of their time (BENCHMARKS.md, issue 15's seventh step)
+INCREMENTAL_THREADS = TEST_THREADS = 2
 PARSE_CACHE_ENV = "COMMITMENTS_PARSE_CACHE"  # read by sql/models/intermediate/int_sentence_parses.py
 
 
@@ -251,11 +255,12 @@ def _model_key(node) -> str:
 
 
 def run_dbt(build_path: Path, parse_cache: Path | None = None,
-            on_model: Callable[[int, int, str], None] | None = None, select: list[str] | None = None) -> list[ModelRun]:
+            on_model: Callable[[int, int, str], None] | None = None, select: list[str] | None = None,
+            threads: int = 1) -> list[ModelRun]:
     """`dbt run` on a build file (named build.duckdb) that holds the raw and lexicon schemas: every
-    model (or the models named in `select`), in dbt's order. A model left out is read where it is in the
-    file (flows/warehouse/incremental.py puts it there). Returns each model's rows and seconds; a failed
-    model raises ModelFailed."""
+    model (or the models named in `select`), in dbt's order, `threads` models at a time. A model left out
+    is read where it is in the file (flows/warehouse/incremental.py puts it there). Returns each model's
+    rows and seconds; a failed model raises ModelFailed."""
     if build_path.name != BUILD_FILE_NAME:
         raise ValueError(f"a build file must be called {BUILD_FILE_NAME}, not {build_path.name}")
     runner = _runner()
@@ -274,7 +279,8 @@ def run_dbt(build_path: Path, parse_cache: Path | None = None,
     with _DBT_LOCK:
         runner.callbacks = [progress]
         try:
-            result = _invoke(runner, "run", build_path, parse_cache, *(["--select", *select] if select else []))
+            result = _invoke(runner, "run", build_path, parse_cache, "--threads", str(threads),
+                             *(["--select", *select] if select else []))
         finally:
             runner.callbacks = []
     failed = [r for r in result.result.results if str(r.status) == "error"]
@@ -305,8 +311,8 @@ def dbt_test(build_path: Path, select: str = "test_type:data") -> list[DataTestR
     select="test_type:unit" the unit tests (the models' logic on inline rows; the test suite runs them).
     A failing test is reported, not raised: the checks decide what blocks publishing."""
     runner = _runner()
-    with _DBT_LOCK:
-        result = _invoke(runner, "test", build_path, None, "--select", select)
+    with _DBT_LOCK:  # two tests at a time (each query is small; dbt's own work is much of a test's time)
+        result = _invoke(runner, "test", build_path, None, "--threads", str(TEST_THREADS), "--select", select)
     tests = []
     for r in result.result.results:
         status = str(r.status)
