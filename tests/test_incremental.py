@@ -22,6 +22,8 @@ from helpers import as_article
 
 EDITED = as_article("Chad will send 500 troops to Niger, its defence minister said on Monday.")
 RENAMED = as_article("Japan pledged $20 million in humanitarian aid to Sudan on Tuesday.")
+WIRE = ("Kenya will deploy 1,000 police officers to Haiti next month, its interior minister said. "
+        "The officers will support the Haitian national police against armed gangs.")
 
 
 def run(raw: Path, warehouse: Path, *options: str) -> tuple[str, str]:
@@ -77,13 +79,18 @@ def test_incremental_builds_after_adds_edits_renames_and_removals_equal_a_full_r
     (raw / "renamed.txt").rename(raw / "renamed-later.txt")  # the same text from another file: changed
     duplicate = raw / f"zz-copy-of-{SAMPLE_FILES[3]}"  # a second file with an article's text: its rows changed
     shutil.copy2(raw / SAMPLE_FILES[3], duplicate)
+    # a wire story and a rewrite of it (two of its four sentences): the rewrite is a near-duplicate, and
+    # stays one, unchanged, through the second build
+    (raw / "wire-a.txt").write_text(as_article(WIRE), encoding="utf-8")
+    (raw / "wire-b.txt").write_text(as_article(WIRE + " Haiti's government welcomed the decision on Friday."),
+                                    encoding="utf-8")
     con = duckdb.connect(str(warehouse), read_only=True)
     before = dict(con.execute("select source_file, article_id from raw.articles").fetchall())
     con.close()
 
     out, err = run(raw, warehouse)
 
-    assert ("incremental build: 4 articles computed (2 new, 2 changed), 2 carried forward from the published "
+    assert ("incremental build: 6 articles computed (4 new, 2 changed), 2 carried forward from the published "
             "build, 2 removed") in out
     # one count over both dbt invocations: the models run on the delta, then the rest on the build
     runs = len(incremental.delta_models()) + len(incremental.main_models())
@@ -104,9 +111,22 @@ def test_incremental_builds_after_adds_edits_renames_and_removals_equal_a_full_r
     shutil.copy2(SAMPLE_RAW / SAMPLE_FILES[0], raw / SAMPLE_FILES[0])  # back again
     (raw / SAMPLE_FILES[1]).unlink()
     (raw / SAMPLE_FILES[3]).unlink()  # its copy in the other file stays: changed
+    # a wire story that an unchanged article repeats, and that comes first (by file name, neither has a
+    # date): the unchanged article becomes its copy, so its rows in the mentions mart change
+    (raw / "a-wire.txt").write_text(as_article("Japan pledged $20 million in humanitarian aid to Sudan on Tuesday. "
+                                               "The ministry called the pledge a first instalment of support."),
+                                    encoding="utf-8")
     out, _ = run(raw, warehouse)
-    assert ("incremental build: 2 articles computed (1 new, 1 changed), 4 carried forward from the published "
+    assert ("incremental build: 3 articles computed (2 new, 1 changed), 6 carried forward from the published "
             "build, 1 removed") in out
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select change from audit.build_articles where article_id = ?",
+                       [before["renamed.txt"]]).fetchone() == ("unchanged",)
+    assert con.execute("select bool_and(is_from_duplicate_article), count(*) > 0 from marts.fct_commitment_mentions "
+                       "where article_id = ?", [before["renamed.txt"]]).fetchone() == (True, True)
+    assert con.execute("select bool_and(is_from_duplicate_article), count(*) > 0 from marts.fct_commitment_mentions "
+                       "where source_file = 'wire-b.txt'").fetchone() == (True, True)
+    con.close()
 
     refreshed_raw, refreshed = copy_published_run(raw, warehouse, tmp_path / "full")
     out, _ = run(refreshed_raw, refreshed, "--full-refresh")

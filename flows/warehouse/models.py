@@ -448,7 +448,7 @@ def _materialize(con: duckdb.DuckDBPyConnection, node: CompiledNode, by_name: di
             con.unregister("python_model_frame")
     elif node.materialized == "view":
         con.execute(f"create or replace view {relation} as\n{node.compiled_code}")
-    elif node.materialized == "table":
+    elif node.materialized in ("table", "incremental"):  # a build without dbt is a full build
         con.execute(f"create or replace table {relation} as\n{node.compiled_code}")
     elif node.materialized == "for_each":
         _for_each(con, relation, node.compiled_code, _relation(by_name[node.for_each]))

@@ -3,6 +3,20 @@
 -- fact. Every row carries its evidence sentence verbatim and the rules that produced it.
 -- intermediate.int_commitment_mentions finds the facts article by article; this adds what depends on
 -- the other articles (dim_articles: the file, date and publisher, the original of a copy).
+-- Incremental: in an incremental build only the articles macro refresh_articles_from_dimension names
+-- (new, changed and removed articles, and those whose dim_articles columns here changed) are computed
+-- again; a full build computes every article. tests/test_incremental.py compares both.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ refresh_articles_from_dimension([
+        ('source_file', 'dim_articles.source_file'),
+        ('published', 'dim_articles.published'),
+        ('publisher', 'dim_articles.publisher'),
+        ('canonical_article_id', 'dim_articles.canonical_article_id'),
+        ('is_from_duplicate_article', 'dim_articles.duplicate_of is not null'),
+    ]) }}"
+) }}
 with
 
 int_commitment_mentions as (
@@ -44,6 +58,9 @@ final as (
     from int_commitment_mentions as mentions
     inner join dim_articles
         on dim_articles.article_id = mentions.article_id
+    {% if is_incremental() -%}
+    where mentions.article_id in (select article_id from temp.articles_to_refresh)
+    {%- endif %}
 )
 
 select * from final
