@@ -18,10 +18,12 @@ import duckdb
 
 from flows.warehouse.db import sql_string
 
-# the state's cleaned files this run publishes: cleaned, and their raw file listed without a problem
-_CURRENT = """from state.cleaned_files
+# the state's cleaned files whose raw file is listed without a problem
+_LISTED = """from state.cleaned_files
     inner join state.inventory on inventory.source_file = cleaned_files.container_file
-    where cleaned_files.status = 'ok' and inventory.problem is null"""
+    where inventory.problem is null"""
+# those this run publishes
+_CURRENT = f"{_LISTED} and cleaned_files.status = 'ok'"
 
 
 def build_raw_layer(con: duckdb.DuckDBPyConnection, state_path: Path, on_copy: bool = False) -> dict[str, int]:
@@ -31,23 +33,22 @@ def build_raw_layer(con: duckdb.DuckDBPyConnection, state_path: Path, on_copy: b
     try:
         con.execute("create schema if not exists raw")
         con.execute("create schema if not exists audit")
+        con.execute(f"create or replace temp table current_versions as select cleaned_files.source_file, "
+                    f"cleaned_files.cleaned_at {_CURRENT}")
         if on_copy and _can_update(con):
             _update(con)
         else:
             _replace(con)
-        con.execute(f"create or replace table audit.raw_versions as select cleaned_files.source_file, "
-                    f"cleaned_files.cleaned_at {_CURRENT}")
+        con.execute("create or replace table audit.raw_versions as select * from temp.current_versions")
+        con.execute("drop table temp.current_versions")
         con.execute(
-            """create or replace table raw.rejects as
+            f"""create or replace table raw.rejects as
             select inventory.source_file, inventory.problem as reason, inventory.size_bytes, inventory.raw_sha256
             from state.inventory where inventory.problem is not null
             union all
             select cleaned_files.source_file, cleaned_files.reason, cleaned_files.size_bytes, cleaned_files.raw_sha256
-            from state.cleaned_files
-            inner join state.inventory on inventory.source_file = cleaned_files.container_file
-            where (cleaned_files.status = 'rejected'
-                   or (cleaned_files.status = 'container' and cleaned_files.reason like 'unreadable%'))
-                and inventory.problem is null"""
+            {_LISTED} and (cleaned_files.status = 'rejected'
+                or (cleaned_files.status = 'container' and cleaned_files.reason like 'unreadable%'))"""
         )
         counts = {
             name: con.execute(f"select count(*) from raw.{name}").fetchone()[0]
@@ -66,9 +67,13 @@ def _can_update(con: duckdb.DuckDBPyConnection) -> bool:
                            [database, schema, table]).fetchall()
 
     here = con.execute("select current_database()").fetchone()[0]
-    return bool(columns(here, "audit", "raw_versions")) and all(
-        columns(here, "raw", table) and columns(here, "raw", table) == columns("state", "main", source)
-        for table, source in (("articles", "cleaned_files"), ("sentences", "sentences")))
+    if not columns(here, "audit", "raw_versions"):
+        return False
+    for table, source in (("articles", "cleaned_files"), ("sentences", "sentences")):
+        kept = columns(here, "raw", table)
+        if not kept or kept != columns("state", "main", source):
+            return False
+    return True
 
 
 def _replace(con: duckdb.DuckDBPyConnection) -> None:
@@ -86,9 +91,9 @@ def _update(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"""create or replace temp table changed_sources as
         select source_file from (
             (select source_file, cleaned_at from audit.raw_versions
-             except select cleaned_files.source_file, cleaned_files.cleaned_at {_CURRENT})
+             except select source_file, cleaned_at from temp.current_versions)
             union all
-            (select cleaned_files.source_file, cleaned_files.cleaned_at {_CURRENT}
+            (select source_file, cleaned_at from temp.current_versions
              except select source_file, cleaned_at from audit.raw_versions))
         group by source_file""")
     changed = "select source_file from temp.changed_sources"
