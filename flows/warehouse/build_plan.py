@@ -67,19 +67,27 @@ def models_key() -> str:
 
 
 def digests(where: str = "") -> str:
-    """Each article id's digest of its raw rows (every copy of it, in one order) and its sentences: what
-    the per-article models read. `where`: a filter on article_id for both tables."""
+    """Each article id's digest of its raw rows (every copy of it) and its sentences: what the per-article
+    models read. Each row's md5 (a sentence's with its place in the article) is folded into its article's
+    with xor, which needs no order and never holds an article's rows together (an ordered `string_agg`
+    held every sentence of the archive in memory and ran out of the build's memory cap at 100,000
+    pages). No two rows cancel: an article id's raw rows differ in their source file, its sentences in
+    their number; the row counts are part of the digest too. `where`: a filter on article_id for both
+    tables."""
     return f"""
-    select article_id, md5(articles.digest || coalesce(sentences.digest, '')) as digest
+    select article_id,
+           md5(concat_ws(':', articles.n, articles.folded, coalesce(sentences.n, 0), coalesce(sentences.folded, 0)))
+               as digest
     from (
-        select article_id, string_agg(row_digest, ',' order by row_digest) as digest
-        from (select article_id, md5(cast(articles as varchar)) as row_digest from raw.articles as articles {where})
+        select article_id, count(*) as n, bit_xor(md5_number(cast(articles as varchar))) as folded
+        from raw.articles as articles {where}
         group by article_id
     ) as articles
     left join (
-        select article_id, md5(string_agg(paragraph_no || ':' || sentence_no || ':' || sentence, chr(10)
-                                          order by sentence_no, paragraph_no)) as digest
-        from raw.sentences {where} group by article_id
+        select article_id, count(*) as n,
+               bit_xor(md5_number(paragraph_no || ':' || sentence_no || ':' || sentence)) as folded
+        from raw.sentences {where}
+        group by article_id
     ) as sentences using (article_id)"""
 
 
