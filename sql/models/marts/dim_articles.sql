@@ -7,18 +7,12 @@ stg_articles as (
     select * from {{ ref('stg_articles') }}
 ),
 
-stg_sentences as (
-    select * from {{ ref('stg_sentences') }}
+int_article_sizes as (
+    select * from {{ ref('int_article_sizes') }}
 ),
 
 int_articles_near_duplicates as (
     select * from {{ ref('int_articles_near_duplicates') }}
-),
-
-sentence_counts as (
-    select article_id, count(*) as n_sentences
-    from stg_sentences
-    group by article_id
 ),
 
 final as (
@@ -34,14 +28,14 @@ final as (
         stg_articles.language,
         stg_articles.input_kind,
         stg_articles.is_extractable,
-        coalesce(sentence_counts.n_sentences, 0) as n_sentences,
-        length(stg_articles.body) as body_chars,
+        int_article_sizes.n_sentences,
+        int_article_sizes.body_chars,
         int_articles_near_duplicates.duplicate_of,
         int_articles_near_duplicates.shared_sentence_share,
         coalesce(int_articles_near_duplicates.duplicate_of, stg_articles.article_id) as canonical_article_id
     from stg_articles
-    left join sentence_counts
-        on sentence_counts.article_id = stg_articles.article_id
+    left join int_article_sizes
+        on int_article_sizes.article_id = stg_articles.article_id
     left join int_articles_near_duplicates
         on int_articles_near_duplicates.article_id = stg_articles.article_id
 )
