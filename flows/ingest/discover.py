@@ -85,8 +85,12 @@ def discover_raw_files(raw_dir: Path, max_bytes: int, known: dict[str, RawFile] 
 
     for dirpath, dirnames, filenames in os.walk(raw_dir, followlinks=False, onerror=unreadable_folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        # relative paths by joining names to the folder's own (os.path.relpath per file cost about 30 µs:
+        # 3 s of a 100,000-file listing)
+        prefix = os.path.relpath(dirpath, raw_dir)
+        prefix = "" if prefix == "." else prefix + os.sep
         for dirname in dirnames:
-            rel = os.path.relpath(os.path.join(dirpath, dirname), raw_dir)
+            rel = prefix + dirname
             if os.path.islink(os.path.join(dirpath, dirname)):
                 found.append(RawFile(rel, None, None, "symbolic link (not followed)"))
             elif dirname.lower().endswith(ARTICLE_SUFFIXES):
@@ -94,13 +98,13 @@ def discover_raw_files(raw_dir: Path, max_bytes: int, known: dict[str, RawFile] 
         for name in sorted(filenames):
             if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
                 continue
-            path = Path(dirpath) / name
-            rel = os.path.relpath(path, raw_dir)
-            if path.is_symlink():
-                found.append(RawFile(rel, None, None, "symbolic link (not followed)"))
-                continue
+            path = os.path.join(dirpath, name)
+            rel = prefix + name
             try:
-                st = path.lstat()
+                st = os.lstat(path)  # one call tells a link, a FIFO and a regular file apart
+                if stat_module.S_ISLNK(st.st_mode):
+                    found.append(RawFile(rel, None, None, "symbolic link (not followed)"))
+                    continue
                 kind = NON_REGULAR.get(stat_module.S_IFMT(st.st_mode))
                 if kind:  # opening a FIFO would block the listing forever
                     found.append(RawFile(rel, None, None, f"not a regular file: {kind}"))
@@ -110,7 +114,7 @@ def discover_raw_files(raw_dir: Path, max_bytes: int, known: dict[str, RawFile] 
                 digest = reusable_hash(known.get(rel), key)
                 if digest is None:
                     # a WARC archive is streamed record by record: the size cap applies to its records
-                    _, digest = hash_file(path, max_bytes if not is_warc(rel) else 1 << 62)
+                    _, digest = hash_file(Path(path), max_bytes if not is_warc(rel) else 1 << 62)
                 else:
                     hashed_at = known[rel].hashed_at_ns
             except FileNotFoundError:
