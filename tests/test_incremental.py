@@ -226,3 +226,32 @@ def test_a_build_starts_as_a_copy_of_the_published_file_unless_a_full_build_is_d
     writer.close()
     assert build_plan.start_build(build, published, full_refresh=False) == (
         "the published warehouse was built by other models (SQL, lexicons, dbt or parser)")
+
+
+def _digests(articles: list[tuple], sentences: list[tuple]) -> dict[str, str]:
+    con = duckdb.connect()
+    try:
+        con.execute("create schema raw")
+        con.execute("create table raw.articles (article_id varchar, source_file varchar, body varchar)")
+        con.execute("create table raw.sentences (article_id varchar, paragraph_no integer, sentence_no integer, "
+                    "sentence varchar)")
+        con.executemany("insert into raw.articles values (?, ?, ?)", articles)
+        if sentences:
+            con.executemany("insert into raw.sentences values (?, ?, ?, ?)", sentences)
+        return dict(con.execute(build_plan.digests()).fetchall())
+    finally:
+        con.close()
+
+
+def test_an_articles_digest_ignores_row_order_and_changes_with_a_swap_a_second_file_or_a_lost_sentence():
+    """The digest folds row hashes without an order (it needs no article's rows in memory together): rows
+    stored in another order give the same digest, but two sentences that swap places, a second file
+    holding the article, or a sentence gone each change it."""
+    article = [("a", "a.txt", "France will send troops. Britain too.")]
+    sentences = [("a", 0, 0, "France will send troops."), ("a", 0, 1, "Britain too.")]
+    base = _digests(article, sentences)["a"]
+    assert _digests(article, sentences[::-1])["a"] == base
+    assert _digests(article, [("a", 0, 0, "Britain too."), ("a", 0, 1, "France will send troops.")])["a"] != base
+    assert _digests(article + [("a", "copy.txt", article[0][2])], sentences)["a"] != base
+    assert _digests(article, sentences[:1])["a"] != base
+    assert _digests(article, [])["a"] != base
