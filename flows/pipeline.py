@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from prefect import flow
 from prefect.task_runners import ProcessPoolTaskRunner
-from prefect.utilities.annotations import quote
 
 from flows import profile
 from flows.runs import Run
@@ -35,8 +34,8 @@ def commitments_pipeline(raw_dir: str | None = None, warehouse: str | None = Non
         prepare(settings)
         with clock.stage("discover"):
             discovered = discover(settings, rehash)
-            plan = plan_cleaning(settings.state_path, quote(discovered))  # quote: Prefect need not walk it
-            fingerprint = inputs_fingerprint(discovered, SQL_DIR)
+            plan = plan_cleaning(settings.state_path, discovered)
+            fingerprint = inputs_fingerprint(discovered.files, SQL_DIR)
         run.planned(plan)
         if published_fingerprint(settings.warehouse) == fingerprint and not full_refresh:
             return record_unchanged(settings, run)  # nothing a build depends on has changed

@@ -1,14 +1,17 @@
 """The one place that connects to, or starts, a Prefect API: used by `run`, `serve` and `bench`.
 
 `PREFECT_API_URL` set: use it. Otherwise `run` and `bench` start Prefect's local API in a child
-process for the command (so the cleaning processes report to the same API as the flow), and `serve`
-starts a real `prefect server start` (Prefect's ephemeral API does not run its scheduler, and cron
-needs it); both stop with the command.
+process for the command (so the cleaning processes report to the same API as the flow; `run` starts
+it first, so that it boots while the flow's modules import), and `serve` starts a real
+`prefect server start` (Prefect's ephemeral API does not run its scheduler, and cron needs it); both
+stop with the command.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import importlib.util
 import os
 import signal
 import socket
@@ -26,14 +29,22 @@ def quiet_prefect(verbose: bool) -> None:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
 
 
+def start_local_api() -> LocalApi | None:
+    """Start Prefect's local API now, unless `PREFECT_API_URL` names one, so that it boots in its own
+    process while this one imports the flow; `prefect_api(started=...)` then waits for it."""
+    return None if os.environ.get("PREFECT_API_URL") else LocalApi()
+
+
 @contextlib.contextmanager
-def prefect_api(for_schedules: bool = False):
+def prefect_api(for_schedules: bool = False, started: LocalApi | None = None):
     """Yield (api_url, ui_url or None) of the API this command uses, started here when not configured."""
     if os.environ.get("PREFECT_API_URL"):
+        if started is not None:
+            started.stop()
         yield os.environ["PREFECT_API_URL"], None
         return
-    starter = _prefect_server if for_schedules else _local_api
-    with starter() as urls:
+    starter = _prefect_server() if for_schedules else _local_api(started or LocalApi())
+    with starter as urls:
         os.environ["PREFECT_API_URL"] = urls[0]
         try:
             yield urls
@@ -41,18 +52,78 @@ def prefect_api(for_schedules: bool = False):
             os.environ.pop("PREFECT_API_URL", None)
 
 
+class LocalApi:
+    """Prefect's local (ephemeral) API in a child process: the uvicorn command and server settings of
+    Prefect's `SubprocessASGIServer`, which this replaces because importing it costs this process the
+    whole server's modules (4-7 s here) that only the child uses. Without them here, the child boots
+    while this process imports the flow. Settings reach the child through the environment it inherits
+    and the Prefect profile it reads itself."""
+
+    # what `SubprocessASGIServer` sets: no UI, an ephemeral server whose database migrations run at start
+    SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+    PORT_IN_USE = 3  # uvicorn's exit code when it cannot bind
+
+    def __init__(self) -> None:
+        from flows.stopping import PROTECTED_PIDS
+
+        self._protected = PROTECTED_PIDS
+        self.process: subprocess.Popen | None = None
+        self._spawn()
+        atexit.register(self.stop)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def _spawn(self) -> None:
+        self.port = free_port()
+        site = Path(importlib.util.find_spec("prefect").origin).parent.parent
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(site), "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+             "--log-level", "error", "--lifespan", "on"],
+            env={**os.environ, **self.SERVER_ENV})
+        self._protected.add(self.process.pid)  # a stopped run ends its workers, not its API
+
+    def wait_ready(self) -> None:
+        """Return once /health answers; another port if this one was taken; an error if the child died."""
+        from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+        deadline = time.monotonic() + PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+        while time.monotonic() < deadline:
+            code = self.process.poll()
+            if code == self.PORT_IN_USE:
+                self._protected.discard(self.process.pid)
+                self._spawn()
+            elif code is not None:
+                raise RuntimeError(f"Prefect's local API exited with code {code} while starting")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(self.api_url + "/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            time.sleep(0.1)
+        raise TimeoutError(f"Prefect's local API at {self.api_url} did not answer in "
+                           f"{PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value():.0f} s")
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        self._protected.discard(process.pid)
+
+
 @contextlib.contextmanager
-def _local_api():
-    from prefect.server.api.server import SubprocessASGIServer
+def _local_api(server: LocalApi):
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.stopping import PROTECTED_PIDS
-
-    server = SubprocessASGIServer()
-    server.start()
-    if server.server_process is not None:
-        PROTECTED_PIDS.add(server.server_process.pid)  # a stopped run ends its workers, not its API
     try:
+        server.wait_ready()
         with temporary_settings({PREFECT_API_URL: server.api_url}):
             try:
                 yield server.api_url, None

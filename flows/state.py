@@ -112,23 +112,43 @@ def known_files(state_path: Path) -> dict[str, RawFile]:
         con.close()
     return {r[0]: RawFile(r[0], r[1], r[2], None, (r[1], r[3], r[4], r[5]), r[6]) for r in rows}
 
-def save_inventory(state_path: Path, discovered: list[RawFile]) -> None:
-    """Replace the inventory with this run's listing of raw/."""
-    frame = pd.DataFrame(
-        [(f.source_file, f.size_bytes, f.raw_sha256, f.problem, *(f.stat_key[1:] if f.stat_key else (None,) * 3),
-          f.hashed_at_ns) for f in discovered],
-        columns=["source_file", "size_bytes", "raw_sha256", "problem", *INVENTORY_STAT_COLUMNS],
-    ).astype({"size_bytes": "Int64", **{c: "Int64" for c in INVENTORY_STAT_COLUMNS}})
+def save_inventory(state_path: Path, discovered: list[RawFile],
+                   previous: dict[str, RawFile] | None = None) -> None:
+    """Make the inventory this run's listing of raw/, in one transaction.
+
+    `previous` is what `known_files` read before the listing (the run lock keeps other writers out
+    since): then only the rows that differ from it are deleted and written, so a listing of 100,000
+    unchanged files writes nothing (rewriting them all took 0.7-1.1 s). Rows `known_files` does not
+    read (files that could not be hashed) are always rewritten from the listing."""
     con = connect(state_path)
     try:
         con.execute("begin transaction")
-        con.execute("delete from inventory")
-        if len(frame):
-            con.register("inventory_frame", frame)
+        if previous is None:
+            con.execute("delete from inventory")
+            rows = discovered
+        else:
+            rows = [f for f in discovered if previous.get(f.source_file) != f]
+            listed = {f.source_file for f in discovered}
+            stale = [path for path in previous if path not in listed] + [f.source_file for f in rows]
+            con.execute("delete from inventory where raw_sha256 is null or hashed_at_ns is null")
+            if stale:
+                con.register("stale_paths", pd.DataFrame({"source_file": stale}))
+                con.execute("delete from inventory where source_file in (select source_file from stale_paths)")
+        if rows:
+            con.register("inventory_frame", _inventory_frame(rows))
             con.execute("insert into inventory by name select * from inventory_frame")
         con.execute("commit")
     finally:
         con.close()
+
+
+def _inventory_frame(discovered: list[RawFile]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(f.source_file, f.size_bytes, f.raw_sha256, f.problem, *(f.stat_key[1:] if f.stat_key else (None,) * 3),
+          f.hashed_at_ns) for f in discovered],
+        columns=["source_file", "size_bytes", "raw_sha256", "problem", *INVENTORY_STAT_COLUMNS],
+    ).astype({"size_bytes": "Int64", **{c: "Int64" for c in INVENTORY_STAT_COLUMNS}})
+
 
 def save_batch(state_path: Path, rel_paths: list[str], parts: list[Path]) -> None:
     """Replace what the state knows of these raw files with the written parts, in one transaction.

@@ -21,7 +21,7 @@ from prefect.exceptions import TerminationSignal
 from flows import profile, progress, runs, state
 from flows.ingest.batches import write_batch_parts
 from flows.ingest.clean import iter_cleaned
-from flows.ingest.discover import RawFile, discover_raw_files
+from flows.ingest.discover import Listing, discover_raw_files
 from flows.runs import Run
 from flows.settings import Settings
 from flows.stopping import RunStopped, as_stop, end_children, ignore_ctrl_c_in_worker
@@ -99,18 +99,18 @@ def recording_crashes(settings: Settings, run: Run):
 # --------------------------------------------------------------------------- discover and clean
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def discover(settings: Settings, rehash: bool) -> list[RawFile]:
+def discover(settings: Settings, rehash: bool) -> Listing:
     """List raw files with their hashes (I/O: retried); unchanged files keep the last listing's hash."""
     known = None if rehash else state.known_files(settings.state_path)
-    return discover_raw_files(settings.raw_dir, settings.max_file_bytes, known)
+    return Listing(discover_raw_files(settings.raw_dir, settings.max_file_bytes, known), known)
 
 
 @task(cache_policy=NO_CACHE)
-def plan_cleaning(state_path: Path, discovered: list[RawFile]) -> dict[str, list[str]]:
+def plan_cleaning(state_path: Path, listing: Listing) -> dict[str, list[str]]:
     """Decide which files need cleaning: new or changed bytes (or a new cleaner version)."""
     state.init_state(state_path)
-    state.save_inventory(state_path, discovered)
-    return state.plan_increment(state_path, discovered)
+    state.save_inventory(state_path, listing.files, listing.previous)
+    return state.plan_increment(state_path, listing.files)
 
 
 @task(cache_policy=NO_CACHE)

@@ -79,6 +79,41 @@ def test_the_listing_kept_in_the_state_file_lets_the_next_run_skip_reading(tmp_p
     assert again["b.txt"].size_bytes == len(TEXT + " More.")
 
 
+def test_an_inventory_brought_up_to_date_from_the_last_listing_equals_one_written_anew(tmp_path):
+    import duckdb
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        write_aged(raw / name, TEXT)
+    write_aged(raw / "big.txt", TEXT * 30)  # over the cap below: listed with a problem and no hash
+    os.mkfifo(raw / "pipe.txt")
+    updated, anew = tmp_path / "updated.duckdb", tmp_path / "anew.duckdb"
+    for state in (updated, anew):
+        state_store.init_state(state)
+    state_store.save_inventory(updated, discover_raw_files(raw, 1_000))
+
+    def inventory(state):
+        con = duckdb.connect(str(state), read_only=True)
+        try:
+            return con.execute("select * from inventory order by source_file").fetchall()
+        finally:
+            con.close()
+
+    # nothing changed; then a file changed, one removed, one added, the big one made small, the FIFO removed
+    for change in (lambda: None,
+                   lambda: ((raw / "b.txt").write_text(TEXT + " More.", encoding="utf-8"), (raw / "c.txt").unlink(),
+                            write_aged(raw / "d.txt", SAME_SIZE), write_aged(raw / "big.txt", SAME_SIZE),
+                            (raw / "pipe.txt").unlink())):
+        change()
+        known = state_store.known_files(updated)
+        listing = discover_raw_files(raw, 1_000, known)
+        state_store.save_inventory(updated, listing, known)
+        state_store.save_inventory(anew, listing)
+        assert inventory(updated) == inventory(anew)
+        assert [row[0] for row in inventory(updated)] == sorted(os.listdir(raw))
+
+
 def test_a_state_file_from_before_stats_were_kept_means_every_file_is_read(tmp_path):
     import duckdb
 

@@ -307,8 +307,9 @@ def run_benchmark(n_docs: int, kind: str, workdir: Path, workers: int, batch_siz
                   add_docs: int = 100) -> dict:
     """Corpus -> flow run (timed per stage) -> reruns with nothing new (stats trusted, then --rehash) ->
     `add_docs` new documents (an incremental build) -> yardstick, all in this process."""
-    from flows.prefect_api import prefect_api
     from flows.pipeline import commitments_pipeline
+    from flows.prefect_api import prefect_api
+    from flows.preload import loaded_objects_frozen
     from prefect.task_runners import ProcessPoolTaskRunner
 
     raw = workdir / "raw"
@@ -318,17 +319,17 @@ def run_benchmark(n_docs: int, kind: str, workdir: Path, workers: int, batch_siz
     corpus_seconds = time.perf_counter() - started
     progress(f"corpus: {n_docs} documents written in {corpus_seconds:.1f} s")
     flow = commitments_pipeline.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers))
-    with prefect_api():
+    with loaded_objects_frozen(), prefect_api():
         started = time.perf_counter()
         flow(raw_dir=str(raw), warehouse=str(warehouse), batch_size=batch_size)
         pipeline_seconds = time.perf_counter() - started
     progress(f"pipeline: {pipeline_seconds:.1f} s; peak RSS so far {peak_rss_mb()[0]:.0f} MB")
     started = time.perf_counter()
-    with prefect_api():
+    with loaded_objects_frozen(), prefect_api():
         flow(raw_dir=str(raw), warehouse=str(warehouse), batch_size=batch_size)
     rerun_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    with prefect_api():
+    with loaded_objects_frozen(), prefect_api():
         flow(raw_dir=str(raw), warehouse=str(warehouse), batch_size=batch_size, rehash=True)
     rehash_seconds = time.perf_counter() - started
     progress(f"rerun with nothing new: {rerun_seconds:.1f} s ({rehash_seconds:.1f} s reading every file again); "
@@ -337,7 +338,7 @@ def run_benchmark(n_docs: int, kind: str, workdir: Path, workers: int, batch_siz
     if add_docs:
         build_corpus(raw, n_docs + add_docs, kind, pages_dir, first=n_docs)
         started = time.perf_counter()
-        with prefect_api():
+        with loaded_objects_frozen(), prefect_api():
             flow(raw_dir=str(raw), warehouse=str(warehouse), batch_size=batch_size)
         added = {"docs": add_docs, "seconds": time.perf_counter() - started}
         progress(f"{add_docs} new documents: {added['seconds']:.1f} s; now the yardstick (one process)")

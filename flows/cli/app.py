@@ -18,7 +18,7 @@ from typer.exceptions import Abort, Exit, TyperException
 
 from flows.cli.output import format_rows, format_summary
 from flows.readonly import UserError, check_read_only, connect_read_only, warehouse_path
-from flows.prefect_api import prefect_api, quiet_prefect
+from flows.prefect_api import prefect_api, quiet_prefect, start_local_api
 from flows.settings import default, make_settings
 
 app = typer.Typer(name="commitments", no_args_is_help=True, rich_markup_mode=None,
@@ -82,27 +82,31 @@ def run(
     import duckdb
 
     from flows import progress
-    from flows.ingest.discover import RawFolderMissing
-    from flows.pipeline import commitments_pipeline
+    from flows.preload import loaded_objects_frozen
     from flows.stopping import RunStopped, end_children, stop_on_signals
-    from flows.tasks import ChecksFailed
-    from flows.warehouse.lexicon import LexiconError
-    from flows.warehouse.publish import RunInProgress
 
-    flow = commitments_pipeline.with_options(task_runner=task_runner(task_runner_kind, workers, dask_address))
     try:
         with stop_on_signals(settings.warehouse, settings.state_path, settings.raw_dir):
-            with prefect_api(), progress.reporting("quiet" if quiet else "auto"):
+            api = start_local_api()  # it boots in its own process while this one imports the flow
+            from flows.pipeline import commitments_pipeline
+
+            flow = commitments_pipeline.with_options(task_runner=task_runner(task_runner_kind, workers, dask_address))
+            with loaded_objects_frozen(), prefect_api(started=api), progress.reporting("quiet" if quiet else "auto"):
                 summary = flow(**settings.flow_parameters(), wait_for_lock=wait, rehash=rehash,
                                full_refresh=full_refresh)
-    except (RunInProgress, ChecksFailed, LexiconError, RawFolderMissing) as exc:
-        raise UserError(str(exc)) from None
     except RunStopped as exc:
         end_children()
         print(f"commitments: {exc}; the published warehouse was left as it was and the run is recorded as "
               "crashed", file=sys.stderr)
         return exc.exit_code
     except Exception as exc:
+        from flows.ingest.discover import RawFolderMissing
+        from flows.tasks import ChecksFailed
+        from flows.warehouse.lexicon import LexiconError
+        from flows.warehouse.publish import RunInProgress
+
+        if isinstance(exc, (RunInProgress, ChecksFailed, LexiconError, RawFolderMissing)):
+            raise UserError(str(exc)) from None
         if not (isinstance(exc, (OSError, duckdb.IOException)) or any(w in str(exc) for w in DISK_WORDS)):
             raise
         # a full disk, a folder that became read-only: one line; the run is recorded as crashed

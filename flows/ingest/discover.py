@@ -40,6 +40,28 @@ class RawFile:
     hashed_at_ns: int | None = None
 
 
+class Listing:
+    """A run's listing of raw/ (`files`, sorted by path) with the previous listing whose hashes it could
+    reuse (`previous`, by path; None when every file was read again), so that the state's inventory can
+    be brought up to date by writing only what differs.
+
+    Not a list on purpose: Prefect links every item of a list a task returns to the task's state (a
+    dictionary entry and a weak reference per file, 0.4 s at 100,000 files); this object is linked once.
+    """
+
+    __slots__ = ("files", "previous")
+
+    def __init__(self, files: list[RawFile], previous: dict[str, RawFile] | None) -> None:
+        self.files = files
+        self.previous = previous
+
+    def __iter__(self):
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+
 def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
     return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
