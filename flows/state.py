@@ -141,14 +141,12 @@ def save_inventory(state_path: Path, discovered: list[RawFile],
     finally:
         con.close()
 
-
 def _inventory_frame(discovered: list[RawFile]) -> pd.DataFrame:
     return pd.DataFrame(
         [(f.source_file, f.size_bytes, f.raw_sha256, f.problem, *(f.stat_key[1:] if f.stat_key else (None,) * 3),
           f.hashed_at_ns) for f in discovered],
         columns=["source_file", "size_bytes", "raw_sha256", "problem", *INVENTORY_STAT_COLUMNS],
     ).astype({"size_bytes": "Int64", **{c: "Int64" for c in INVENTORY_STAT_COLUMNS}})
-
 
 def save_batch(state_path: Path, rel_paths: list[str], parts: list[Path]) -> None:
     """Replace what the state knows of these raw files with the written parts, in one transaction.
