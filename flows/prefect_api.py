@@ -38,10 +38,12 @@ def start_local_api() -> LocalApi | None:
 @contextlib.contextmanager
 def prefect_api(for_schedules: bool = False, started: LocalApi | None = None):
     """Yield (api_url, ui_url or None) of the API this command uses, started here when not configured."""
-    if os.environ.get("PREFECT_API_URL"):
-        if started is not None:
-            started.stop()
-        yield os.environ["PREFECT_API_URL"], None
+    configured = os.environ.get("PREFECT_API_URL")
+    if started is not None and (configured or for_schedules):
+        started.stop()  # not the API this command uses
+        started = None
+    if configured:
+        yield configured, None
         return
     starter = _prefect_server() if for_schedules else _local_api(started or LocalApi())
     with starter as urls:
@@ -97,10 +99,8 @@ class LocalApi:
                 self._spawn()
             elif code is not None:
                 raise RuntimeError(f"Prefect's local API exited with code {code} while starting")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(self.api_url + "/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
+            if answers(self.api_url):
+                return
             time.sleep(0.1)
         raise TimeoutError(f"Prefect's local API at {self.api_url} did not answer in "
                            f"{PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value():.0f} s")
@@ -150,13 +150,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def answers(api_url: str) -> bool:
+    """The API's /health answers 200."""
+    with contextlib.suppress(OSError):
+        with urllib.request.urlopen(api_url + "/health", timeout=2) as response:
+            return response.status == 200
+    return False
+
+
 def wait_healthy(api_url: str, timeout_s: float = 90) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(api_url + "/health", timeout=2) as response:
-                if response.status == 200:
-                    return
+        if answers(api_url):
+            return
         time.sleep(0.5)
     raise TimeoutError(f"Prefect server at {api_url} did not become healthy in {timeout_s:.0f} s")
 

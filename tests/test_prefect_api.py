@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from flows import prefect_api as api_module
-from flows.prefect_api import prefect_api, start_local_api
+from flows.prefect_api import LocalApi, prefect_api, start_local_api
 from flows.stopping import PROTECTED_PIDS
 
 
@@ -51,11 +51,16 @@ def test_a_port_taken_between_choosing_and_binding_it_means_another_port(monkeyp
             assert answers(api_url)
 
 
-def test_with_an_api_url_set_nothing_is_started(monkeypatch):
+def test_with_an_api_url_set_nothing_is_started_and_an_api_started_early_is_stopped(monkeypatch):
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
     assert start_local_api() is None
     with prefect_api() as (api_url, ui_url):
         assert (api_url, ui_url) == ("http://127.0.0.1:9/api", None)
+    early = LocalApi()  # started before the URL was known to be set
+    process = early.process
+    with prefect_api(started=early) as (api_url, _):
+        assert api_url == "http://127.0.0.1:9/api"
+        assert process.poll() is not None and early.process is None
 
 
 def test_a_local_api_that_cannot_start_is_an_error_not_a_wait(monkeypatch):
