@@ -146,7 +146,9 @@ def stop_on_signals(warehouse: Path, state_path: Path, raw_dir: Path):
         if finished.wait(GRACE_SECONDS):
             return
         signum = data[0]
-        print(f"commitments: {signal.Signals(signum).name} while a database statement runs; stopping now",
+        # the same words as the main thread's path (README, "Failure modes"): only the moment differs
+        print(f"commitments: stopped by {signal.Signals(signum).name} while a database statement runs; "
+              f"the run did not end within {GRACE_SECONDS:g} s, so it stops now",
               file=sys.stderr, flush=True)
         end_children()
         remove_run_files(warehouse)

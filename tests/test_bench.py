@@ -70,8 +70,11 @@ def test_the_ceiling_is_the_yardstick_time_over_the_cpu_work_spread_on_the_cores
     run = {"docs": 100, "yardstick_docs": 50, "yardstick_seconds": 10.0, "cores": 2,
            "profile": {"cpu_seconds": {"clean": {"flow": 1.0, "workers": 9.0, "api": 0.0},
                                        "models": {"flow": 10.0, "workers": 0.0, "api": 0.0}}}}
-    (line,) = bench.format_ceiling(run)
+    line, workers = bench.format_ceiling(run)
     # trafilatura alone would take 20 s for all 100 documents; 20 CPU seconds on 2 cores take 10 s at best
     assert "20.0 s (200.0 ms a document; cleaning 10.0 s, the rest 10.0 s)" in line
     assert "at most 2.00x the yardstick (cleaning alone: 4.00x)" in line
+    # the workers' 9 CPU seconds against trafilatura's 20: 4.5 s on 2 cores, 20 / 4.5 = 4.44x
+    assert "90.0 CPU ms a document against the yardstick's 200.0 ms (0.45 times its work)" in workers
+    assert workers.endswith("2 cores allow at most 4.44x")
     assert bench.format_ceiling({**run, "profile": {}}) == []

@@ -331,7 +331,7 @@ def test_a_signal_during_a_long_database_statement_stops_the_process_after_the_g
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 143 and time.monotonic() - started < 20, err
-    assert "SIGTERM while a database statement runs" in err or "stopped by SIGTERM" in err
+    assert "stopped by SIGTERM" in err  # the watchdog's words or the main thread's
     assert not (tmp_path / "wh" / ".commitments.build-x.duckdb").exists()
     con = duckdb.connect(str(state), read_only=True)
     assert con.execute("select status, message from runs").fetchall()[-1][0] == "crashed"

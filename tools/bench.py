@@ -427,6 +427,14 @@ def format_ceiling(r: dict) -> list[str]:
              f"{clean:.1f} s, the rest {total - clean:.1f} s); on {cores} cores it allows at most "
              f"{yard_seconds_for_all / (total / cores):.2f}x the yardstick (cleaning alone: "
              f"{yard_seconds_for_all / (clean / cores) if clean else 0:.2f}x)"]
+    workers = (cpu.get("clean") or {}).get("workers", 0.0)
+    if workers:
+        # the floor: the workers do trafilatura's body extraction and more, so no change elsewhere in the
+        # run (orchestration, models, checks) can take the ratio past what their own work allows
+        lines.append(f"cleaning workers alone: {1000 * workers / r['docs']:.1f} CPU ms a document against the "
+                     f"yardstick's {1000 * yard_seconds_for_all / r['docs']:.1f} ms ({workers / yard_seconds_for_all:.2f} "
+                     f"times its work); with nothing else to do, {cores} cores allow at most "
+                     f"{yard_seconds_for_all / (workers / cores):.2f}x")
     return lines
 
 
