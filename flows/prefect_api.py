@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -158,13 +159,33 @@ def answers(api_url: str) -> bool:
     return False
 
 
-def wait_healthy(api_url: str, timeout_s: float = 90) -> None:
+def wait_healthy(api_url: str, timeout_s: float = 90, server: subprocess.Popen | None = None,
+                 output=None) -> None:
+    """Return once the API answers; a one-line error when it does not in time, or at once when the
+    server process (if given) exits first, with the last line it printed (`output`, a file)."""
+    from flows.readonly import UserError
+
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if answers(api_url):
             return
+        code = server.poll() if server is not None else None
+        if code is not None:
+            raise UserError(f"the Prefect server exited with code {code} before it answered at {api_url}"
+                            + (f": {last_line}" if (last_line := _last_line(output)) else ""))
         time.sleep(0.5)
-    raise TimeoutError(f"Prefect server at {api_url} did not become healthy in {timeout_s:.0f} s")
+    raise UserError(f"the Prefect server at {api_url} did not answer within {timeout_s:.0f} s")
+
+
+def _last_line(output) -> str:
+    """The last non-empty line of a process's output file (empty when there is no file or no line)."""
+    if output is None:
+        return ""
+    with contextlib.suppress(OSError, ValueError):
+        output.seek(0)
+        lines = [line.strip() for line in output.read().decode("utf-8", "replace").splitlines() if line.strip()]
+        return " ".join(lines[-2:])[:300]
+    return ""
 
 
 @contextlib.contextmanager
@@ -174,13 +195,17 @@ def _prefect_server(port: int | None = None):
     api_url = f"http://127.0.0.1:{port}/api"
     prefect = str(Path(sys.executable).parent / "prefect")
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    # its output goes to an unnamed temporary file (a pipe nobody reads would fill during a long serve),
+    # read only to say why the server exited before it answered
+    output = tempfile.TemporaryFile()
     server = subprocess.Popen([prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                              env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        wait_healthy(api_url)
+        wait_healthy(api_url, server=server, output=output)
         yield api_url, f"http://127.0.0.1:{port}"
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             server.wait(timeout=30)
+        output.close()

@@ -69,3 +69,21 @@ def test_a_local_api_that_cannot_start_is_an_error_not_a_wait(monkeypatch):
     with pytest.raises(RuntimeError, match="exited with code"):
         with prefect_api():
             pass
+
+
+def test_a_prefect_server_for_schedules_that_cannot_start_is_a_one_line_error_saying_why_not_a_wait():
+    import time
+
+    from flows.readonly import UserError
+
+    with socket.socket() as taken:  # `prefect server start` refuses a port in use, and says so
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        with pytest.raises(UserError) as raised:
+            with api_module._prefect_server(port):
+                pass
+    message = str(raised.value)
+    assert "exited with code" in message and f"Port {port} is already in use" in message
+    assert "\n" not in message and time.monotonic() - started < 60  # not the 90 s wait for an answer
