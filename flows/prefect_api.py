@@ -162,7 +162,7 @@ def answers(api_url: str) -> bool:
 def wait_healthy(api_url: str, timeout_s: float = 90, server: subprocess.Popen | None = None,
                  output=None) -> None:
     """Return once the API answers; a one-line error when it does not in time, or at once when the
-    server process (if given) exits first, with the last line it printed (`output`, a file)."""
+    server process (if given) exits first, with the last words it printed (`output`, a file)."""
     from flows.readonly import UserError
 
     deadline = time.monotonic() + timeout_s
@@ -172,13 +172,14 @@ def wait_healthy(api_url: str, timeout_s: float = 90, server: subprocess.Popen |
         code = server.poll() if server is not None else None
         if code is not None:
             raise UserError(f"the Prefect server exited with code {code} before it answered at {api_url}"
-                            + (f": {last_line}" if (last_line := _last_line(output)) else ""))
+                            + (f": {last_words}" if (last_words := _last_words(output)) else ""))
         time.sleep(0.5)
     raise UserError(f"the Prefect server at {api_url} did not answer within {timeout_s:.0f} s")
 
 
-def _last_line(output) -> str:
-    """The last non-empty line of a process's output file (empty when there is no file or no line)."""
+def _last_words(output) -> str:
+    """The last two non-empty lines of a process's output file, joined (Prefect wraps its messages in two),
+    at most 300 characters; empty when there is no file or nothing in it."""
     if output is None:
         return ""
     with contextlib.suppress(OSError, ValueError):

@@ -432,9 +432,9 @@ def format_ceiling(r: dict) -> list[str]:
         # the floor: the workers do trafilatura's body extraction and more, so no change elsewhere in the
         # run (orchestration, models, checks) can take the ratio past what their own work allows
         lines.append(f"cleaning workers alone: {1000 * workers / r['docs']:.1f} CPU ms a document against the "
-                     f"yardstick's {1000 * yard_seconds_for_all / r['docs']:.1f} ms ({workers / yard_seconds_for_all:.2f} "
-                     f"times its work); with nothing else to do, {cores} cores allow at most "
-                     f"{yard_seconds_for_all / (workers / cores):.2f}x")
+                     f"yardstick's {1000 * yard_seconds_for_all / r['docs']:.1f} ms "
+                     f"({workers / yard_seconds_for_all:.2f} times its work); with nothing else to do, "
+                     f"{cores} cores allow at most {yard_seconds_for_all / (workers / cores):.2f}x")
     return lines
 
 
