@@ -22,6 +22,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from flows.readonly import UserError
+
 
 def quiet_prefect(verbose: bool) -> None:
     """No analytics; unless verbose, Prefect's logs stay in its API and the command prints its own lines."""
@@ -89,22 +91,21 @@ class LocalApi:
         self._protected.add(self.process.pid)  # a stopped run ends its workers, not its API
 
     def wait_ready(self) -> None:
-        """Return once /health answers; another port if this one was taken; an error if the child died."""
+        """Return once /health answers; another port if this one was taken; a one-line error if the child
+        died or did not answer within Prefect's ephemeral start-up timeout."""
         from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
 
-        deadline = time.monotonic() + PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
-        while time.monotonic() < deadline:
-            code = self.process.poll()
-            if code == self.PORT_IN_USE:
-                self._protected.discard(self.process.pid)
-                self._spawn()
-            elif code is not None:
-                raise RuntimeError(f"Prefect's local API exited with code {code} while starting")
-            if answers(self.api_url):
-                return
-            time.sleep(0.1)
-        raise TimeoutError(f"Prefect's local API at {self.api_url} did not answer in "
-                           f"{PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value():.0f} s")
+        timeout_s = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                return wait_healthy(self.api_url, timeout_s, server=self.process, poll_s=0.1,
+                                    name="Prefect's local API", deadline=deadline)
+            except ApiNotStarted as exc:
+                if exc.exit_code != self.PORT_IN_USE:
+                    raise
+            self._protected.discard(self.process.pid)
+            self._spawn()
 
     def stop(self) -> None:
         process, self.process = self.process, None
@@ -159,22 +160,32 @@ def answers(api_url: str) -> bool:
     return False
 
 
-def wait_healthy(api_url: str, timeout_s: float = 90, server: subprocess.Popen | None = None,
-                 output=None) -> None:
-    """Return once the API answers; a one-line error when it does not in time, or at once when the
-    server process (if given) exits first, with the last words it printed (`output`, a file)."""
-    from flows.readonly import UserError
+class ApiNotStarted(UserError):
+    """A Prefect API this command started exited before it answered (`exit_code`), or did not answer in
+    time (`exit_code` None): one line for the user, as every expected failure."""
 
-    deadline = time.monotonic() + timeout_s
+    def __init__(self, message: str, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def wait_healthy(api_url: str, timeout_s: float = 90, *, server: subprocess.Popen | None = None,
+                 output=None, poll_s: float = 0.5, name: str = "the Prefect server",
+                 deadline: float | None = None) -> None:
+    """Return once the API answers; `ApiNotStarted` when it does not within `timeout_s` (or by `deadline`,
+    a `time.monotonic()` value, when the caller's wait began earlier), or at once when the server process
+    (if given) exits first, with the last words it printed (`output`, a file)."""
+    deadline = time.monotonic() + timeout_s if deadline is None else deadline
     while time.monotonic() < deadline:
-        if answers(api_url):
-            return
+        # the process first: whatever answers on a port our server could not take is not our server
         code = server.poll() if server is not None else None
         if code is not None:
-            raise UserError(f"the Prefect server exited with code {code} before it answered at {api_url}"
-                            + (f": {last_words}" if (last_words := _last_words(output)) else ""))
-        time.sleep(0.5)
-    raise UserError(f"the Prefect server at {api_url} did not answer within {timeout_s:.0f} s")
+            raise ApiNotStarted(f"{name} exited with code {code} before it answered at {api_url}"
+                                + (f": {last_words}" if (last_words := _last_words(output)) else ""), code)
+        if answers(api_url):
+            return
+        time.sleep(poll_s)
+    raise ApiNotStarted(f"{name} at {api_url} did not answer within {timeout_s:.0f} s")
 
 
 def _last_words(output) -> str:

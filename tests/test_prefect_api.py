@@ -9,7 +9,8 @@ import urllib.request
 import pytest
 
 from flows import prefect_api as api_module
-from flows.prefect_api import LocalApi, prefect_api, start_local_api
+from flows.prefect_api import ApiNotStarted, LocalApi, prefect_api, start_local_api
+from flows.readonly import UserError
 from flows.stopping import PROTECTED_PIDS
 
 
@@ -66,15 +67,14 @@ def test_with_an_api_url_set_nothing_is_started_and_an_api_started_early_is_stop
 def test_a_local_api_that_cannot_start_is_an_error_not_a_wait(monkeypatch):
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", "not-a-database-url")
-    with pytest.raises(RuntimeError, match="exited with code"):
+    with pytest.raises(ApiNotStarted, match="exited with code") as raised:
         with prefect_api():
             pass
+    assert isinstance(raised.value, UserError) and "\n" not in str(raised.value)  # one line, no traceback
 
 
 def test_a_prefect_server_for_schedules_that_cannot_start_is_a_one_line_error_saying_why_not_a_wait():
     import time
-
-    from flows.readonly import UserError
 
     with socket.socket() as taken:  # `prefect server start` refuses a port in use, and says so
         taken.bind(("127.0.0.1", 0))
